@@ -1,0 +1,509 @@
+//! The output document, written directly as JSON.
+//!
+//! Mappings put values at dotted ECS paths (`"source.ip"`) or under `cloudflare.*`; nothing
+//! is serialized until `write`, which sorts the paths and emits the nested objects in one pass.
+//! Rules every dataset shares live here: empty values are left out, the first value put at a
+//! path wins, `*.address` comes from `*.domain` or `*.ip`, `related.*` is deduplicated, and a
+//! field that could not be normalized is kept under `cloudflare.*` with a note in
+//! `error.message`.
+
+use std::borrow::Cow;
+
+use crate::ecs::domain::{self, DomainParts};
+use crate::ecs::ip;
+use crate::ecs::time::{Timestamp, Unit};
+use crate::json;
+use crate::record::Field;
+
+/// A value in the output document.
+#[derive(Debug)]
+pub enum Value<'a> {
+    Str(Cow<'a, str>),
+    /// Compact JSON text, written as is.
+    Json(Cow<'a, str>),
+    Int(i64),
+    Bool(bool),
+    Time(Timestamp),
+    Strs(Vec<Cow<'a, str>>),
+    StaticStrs(&'static [&'static str]),
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
+}
+
+impl Value<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Value::Str(s) => s.is_empty(),
+            Value::Json(j) => json::is_empty_value(j),
+            Value::Strs(list) => list.is_empty(),
+            Value::StaticStrs(list) => list.is_empty(),
+            Value::Object(entries) => entries.is_empty(),
+            Value::Int(_) | Value::Bool(_) | Value::Time(_) => false,
+        }
+    }
+}
+
+/// The ECS field sets of a domain name and its public-suffix parts.
+pub struct DomainFields {
+    pub domain: &'static str,
+    pub registered_domain: &'static str,
+    pub top_level_domain: &'static str,
+    pub subdomain: &'static str,
+}
+
+pub const DNS_QUESTION: DomainFields = DomainFields {
+    domain: "dns.question.name",
+    registered_domain: "dns.question.registered_domain",
+    top_level_domain: "dns.question.top_level_domain",
+    subdomain: "dns.question.subdomain",
+};
+
+pub const URL: DomainFields = DomainFields {
+    domain: "url.domain",
+    registered_domain: "url.registered_domain",
+    top_level_domain: "url.top_level_domain",
+    subdomain: "url.subdomain",
+};
+
+/// ECS endpoints whose `address` is derived from their `domain` or `ip`.
+#[derive(Clone, Copy)]
+pub enum Endpoint {
+    Source,
+    Client,
+    Destination,
+    Server,
+}
+
+impl Endpoint {
+    const ALL: [Endpoint; 4] = [Endpoint::Source, Endpoint::Client, Endpoint::Destination, Endpoint::Server];
+
+    /// (ip, domain, address) paths.
+    fn paths(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Endpoint::Source => ("source.ip", "source.domain", "source.address"),
+            Endpoint::Client => ("client.ip", "client.domain", "client.address"),
+            Endpoint::Destination => ("destination.ip", "destination.domain", "destination.address"),
+            Endpoint::Server => ("server.ip", "server.domain", "server.address"),
+        }
+    }
+}
+
+/// `related.*` values, each list deduplicated.
+#[derive(Default)]
+struct Related<'a> {
+    ip: Vec<Cow<'a, str>>,
+    hosts: Vec<Cow<'a, str>>,
+    user: Vec<Cow<'a, str>>,
+    hash: Vec<Cow<'a, str>>,
+}
+
+fn push_unique<'a>(list: &mut Vec<Cow<'a, str>>, value: Cow<'a, str>) {
+    if !value.is_empty() && !list.contains(&value) {
+        list.push(value);
+    }
+}
+
+/// An output document under construction.
+pub struct Doc<'a> {
+    fields: Vec<(&'static str, Value<'a>)>,
+    vendor: Vec<(Cow<'a, str>, Value<'a>)>,
+    related: Related<'a>,
+    notes: Vec<String>,
+}
+
+impl<'a> Doc<'a> {
+    /// A document with nothing in it.
+    pub fn empty() -> Self {
+        Doc {
+            fields: Vec::with_capacity(48),
+            vendor: Vec::with_capacity(32),
+            related: Related::default(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A normalized document of `dataset`.
+    pub fn new(dataset: &'static str) -> Self {
+        let mut doc = Doc::empty();
+        doc.put("event.dataset", Value::Str(Cow::Borrowed(dataset)));
+        doc.put("observer.vendor", Value::Str(Cow::Borrowed("Cloudflare")));
+        doc
+    }
+
+    /// Puts `value` at an ECS path, unless it is empty.
+    pub fn put(&mut self, path: &'static str, value: Value<'a>) {
+        if !value.is_empty() {
+            self.fields.push((path, value));
+        }
+    }
+
+    pub fn put_str(&mut self, path: &'static str, value: impl Into<Cow<'a, str>>) {
+        self.put(path, Value::Str(value.into()));
+    }
+
+    pub fn put_list(&mut self, path: &'static str, values: &'static [&'static str]) {
+        self.put(path, Value::StaticStrs(values));
+    }
+
+    /// A keyword field: strings as they are, numbers and booleans as their JSON value.
+    pub fn keyword(&mut self, path: &'static str, field: &Field<'a>) {
+        match field.as_str() {
+            Some(text) => self.put_str(path, text),
+            None if is_scalar(field.raw()) => self.put(path, Value::Json(Cow::Borrowed(field.raw()))),
+            None => self.bad_field(field, "expected a string"),
+        }
+    }
+
+    /// An integer field (ports, bytes, status codes); integers written as strings are accepted.
+    pub fn integer(&mut self, path: &'static str, field: &Field<'a>) {
+        let value = field.as_i64().or_else(|| field.as_str().and_then(|s| s.trim().parse().ok()));
+        match value {
+            Some(value) => self.put(path, Value::Int(value)),
+            None if field_is_empty(field) => {}
+            None => self.bad_field(field, "expected an integer"),
+        }
+    }
+
+    /// A timestamp field in any Logpush format.
+    pub fn timestamp(&mut self, path: &'static str, field: &Field<'a>, unit: Unit) {
+        let parsed = match field.as_str() {
+            Some(text) => Timestamp::parse_str(&text, unit),
+            None => field.as_i64().and_then(|n| Timestamp::from_integer(n, unit)),
+        };
+        match parsed {
+            Some(ts) => self.put(path, Value::Time(ts)),
+            None if field_is_empty(field) => {}
+            None => self.bad_field(field, "not a timestamp in a Logpush format"),
+        }
+    }
+
+    /// An IP field of an endpoint (`source`, `client`, ...); also added to `related.ip`.
+    pub fn endpoint_ip(&mut self, endpoint: Endpoint, field: &Field<'a>) {
+        let Some(text) = field.as_str().filter(|s| !s.is_empty()) else {
+            if !field_is_empty(field) {
+                self.bad_field(field, "expected an IP address");
+            }
+            return;
+        };
+        match ip::normalize(&text).map(|ip| reborrow(&text, ip)) {
+            Some(ip) => {
+                self.related_ip(ip.clone());
+                self.put(endpoint.paths().0, Value::Str(ip));
+            }
+            None => self.bad_field(field, "not an IP address"),
+        }
+    }
+
+    /// A domain name with its public-suffix parts; also added to `related.hosts`.
+    pub fn domain(&mut self, fields: &DomainFields, name: Cow<'a, str>) {
+        self.domain_parts(fields, &name);
+        self.related_host(name.clone());
+        self.put_str(fields.domain, name);
+    }
+
+    /// Only the public-suffix parts of `name`.
+    pub fn domain_parts(&mut self, fields: &DomainFields, name: &Cow<'a, str>) {
+        let DomainParts { registered_domain, top_level_domain, subdomain } = domain::split(name);
+        for (path, part) in [
+            (fields.registered_domain, registered_domain),
+            (fields.top_level_domain, top_level_domain),
+            (fields.subdomain, subdomain),
+        ] {
+            if let Some(part) = part {
+                self.put_str(path, slice_of(name, part));
+            }
+        }
+    }
+
+    pub fn related_ip(&mut self, value: Cow<'a, str>) {
+        push_unique(&mut self.related.ip, value);
+    }
+
+    pub fn related_host(&mut self, value: Cow<'a, str>) {
+        push_unique(&mut self.related.hosts, value);
+    }
+
+    pub fn related_user(&mut self, value: Cow<'a, str>) {
+        push_unique(&mut self.related.user, value);
+    }
+
+    pub fn related_hash(&mut self, value: Cow<'a, str>) {
+        push_unique(&mut self.related.hash, value);
+    }
+
+    /// Keeps a field with no ECS home as `cloudflare.<Name>`, with Cloudflare's value.
+    pub fn vendor(&mut self, field: &Field<'a>) {
+        self.vendor_value(field.key_cow(), json_value(field.raw()));
+    }
+
+    pub fn vendor_value(&mut self, name: Cow<'a, str>, value: Value<'a>) {
+        if !value.is_empty() {
+            self.vendor.push((name, value));
+        }
+    }
+
+    /// A field that could not be normalized: kept unchanged under `cloudflare.*`, noted in
+    /// `error.message`; the rest of the record is still mapped.
+    pub fn bad_field(&mut self, field: &Field<'a>, reason: &str) {
+        self.notes.push(format!("{}: {reason}", field.key()));
+        self.vendor(field);
+    }
+
+    /// Writes the document as one line of compact JSON.
+    pub fn write(mut self, message: Option<&'a str>, out: &mut Vec<u8>) {
+        self.derive_addresses();
+        let Related { ip, hosts, user, hash } = std::mem::take(&mut self.related);
+        self.put("related.ip", Value::Strs(ip));
+        self.put("related.hosts", Value::Strs(hosts));
+        self.put("related.user", Value::Strs(user));
+        self.put("related.hash", Value::Strs(hash));
+        if !self.notes.is_empty() {
+            let notes = self.notes.join("; ");
+            self.put_str("error.message", notes);
+        }
+        if let Some(message) = message {
+            self.put_str("message", message);
+        }
+        let mut vendor = std::mem::take(&mut self.vendor);
+        vendor.sort_by(|a, b| a.0.cmp(&b.0)); // stable: the first of duplicate keys wins
+        vendor.dedup_by(|later, earlier| later.0 == earlier.0);
+        self.put("cloudflare", Value::Object(vendor));
+
+        self.fields.sort_by(|a, b| a.0.cmp(b.0));
+        self.fields.dedup_by(|later, earlier| later.0 == earlier.0);
+        write_nested(&self.fields, out);
+    }
+
+    /// `*.address`: the domain when the record names one, else the IP.
+    fn derive_addresses(&mut self) {
+        for endpoint in Endpoint::ALL {
+            let (ip, domain, address) = endpoint.paths();
+            if self.find(address).is_some() {
+                continue;
+            }
+            let value = self.find(domain).or_else(|| self.find(ip)).cloned();
+            if let Some(value) = value {
+                self.put_str(address, value);
+            }
+        }
+    }
+
+    fn find(&self, path: &str) -> Option<&Cow<'a, str>> {
+        self.fields.iter().find_map(|(p, v)| match v {
+            Value::Str(s) if *p == path => Some(s),
+            _ => None,
+        })
+    }
+}
+
+/// Deepest nesting kept as JSON under `cloudflare.*`. Deeper user data (audit values, custom
+/// headers) is kept as its JSON text instead, so documents stay within Elasticsearch's
+/// mapping depth limit (20) and Fluent Bit's nesting limit (~64).
+const MAX_VALUE_DEPTH: usize = 16;
+
+/// A copied JSON value: compact, or its text as a string when nested too deep.
+pub fn json_value(raw: &str) -> Value<'_> {
+    let compact = json::compact(raw);
+    if json::depth(&compact) > MAX_VALUE_DEPTH {
+        Value::Str(compact)
+    } else {
+        Value::Json(compact)
+    }
+}
+
+fn is_scalar(raw: &str) -> bool {
+    !matches!(raw.as_bytes().first(), Some(b'{' | b'[' | b'n'))
+}
+
+fn field_is_empty(field: &Field) -> bool {
+    json::is_empty_value(field.raw())
+}
+
+/// `part` (a slice of `whole`) with `whole`'s lifetime when `whole` is borrowed.
+fn slice_of<'a>(whole: &Cow<'a, str>, part: &str) -> Cow<'a, str> {
+    match whole {
+        Cow::Borrowed(whole) => {
+            let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize);
+            start
+                .and_then(|start| whole.get(start..start + part.len()))
+                .map_or_else(|| Cow::Owned(part.to_owned()), Cow::Borrowed)
+        }
+        Cow::Owned(_) => Cow::Owned(part.to_owned()),
+    }
+}
+
+/// A value derived from `source` that may borrow from it, with `source`'s lifetime.
+fn reborrow<'a>(source: &Cow<'a, str>, derived: Cow<'_, str>) -> Cow<'a, str> {
+    match derived {
+        Cow::Borrowed(part) => slice_of(source, part),
+        Cow::Owned(owned) => Cow::Owned(owned),
+    }
+}
+
+/// Writes sorted `(dotted path, value)` pairs as nested JSON objects.
+fn write_nested(fields: &[(&'static str, Value)], out: &mut Vec<u8>) {
+    out.push(b'{');
+    let mut open: Vec<&str> = Vec::with_capacity(4);
+    let mut need_comma = false;
+    let mut last_leaf = "";
+    for (path, value) in fields {
+        // A path below a leaf already written (`a.b` then `a.b.c`) cannot be nested: skip it.
+        if path.strip_prefix(last_leaf).is_some_and(|rest| rest.starts_with('.')) && !last_leaf.is_empty() {
+            continue;
+        }
+        let (parents, leaf) = path.rsplit_once('.').unwrap_or(("", path));
+        let mut depth = 0;
+        for segment in parents.split('.').filter(|s| !s.is_empty()) {
+            if open.get(depth) != Some(&segment) {
+                while open.len() > depth {
+                    open.pop();
+                    out.push(b'}');
+                    need_comma = true;
+                }
+                if need_comma {
+                    out.push(b',');
+                }
+                json::write_str(out, segment);
+                out.extend_from_slice(b":{");
+                open.push(segment);
+                need_comma = false;
+            }
+            depth += 1;
+        }
+        while open.len() > depth {
+            open.pop();
+            out.push(b'}');
+            need_comma = true;
+        }
+        if need_comma {
+            out.push(b',');
+        }
+        json::write_str(out, leaf);
+        out.push(b':');
+        write_value(value, out);
+        need_comma = true;
+        last_leaf = path;
+    }
+    for _ in open {
+        out.push(b'}');
+    }
+    out.push(b'}');
+}
+
+fn write_value(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Str(s) => json::write_str(out, s),
+        Value::Json(j) => out.extend_from_slice(j.as_bytes()),
+        Value::Int(n) => json::write_int(out, *n),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Time(ts) => {
+            out.push(b'"');
+            ts.write_ecs(out);
+            out.push(b'"');
+        }
+        Value::Strs(list) => write_array(list.iter().map(|s| s.as_ref()), out),
+        Value::StaticStrs(list) => write_array(list.iter().copied(), out),
+        Value::Object(entries) => {
+            out.push(b'{');
+            for (i, (key, value)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json::write_str(out, key);
+                out.push(b':');
+                write_value(value, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+fn write_array<'s>(items: impl Iterator<Item = &'s str>, out: &mut Vec<u8>) {
+    out.push(b'[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json::write_str(out, item);
+    }
+    out.push(b']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::parse_fields;
+
+    fn written(doc: Doc, message: Option<&str>) -> serde_json::Value {
+        let mut out = Vec::new();
+        doc.write(message, &mut out);
+        serde_json::from_slice(&out).expect("valid JSON")
+    }
+
+    #[test]
+    fn nests_paths_and_prunes_empties() {
+        let mut doc = Doc::new("dns_logs");
+        doc.put_str("source.ip", "1.2.3.4");
+        doc.put_str("source.as.organization.name", "");
+        doc.put("source.port", Value::Int(0));
+        doc.put("dns.question.name", Value::Str("a.com".into()));
+        doc.put("event.category", Value::StaticStrs(&["network"]));
+        doc.put_str("source.ip", "5.6.7.8"); // first wins
+        let doc = written(doc, Some("raw"));
+        assert_eq!(
+            doc,
+            serde_json::json!({
+                "message": "raw",
+                "event": {"dataset": "dns_logs", "category": ["network"]},
+                "observer": {"vendor": "Cloudflare"},
+                "source": {"ip": "1.2.3.4", "address": "1.2.3.4", "port": 0},
+                "dns": {"question": {"name": "a.com"}}
+            })
+        );
+    }
+
+    #[test]
+    fn address_prefers_domain() {
+        let mut doc = Doc::new("x");
+        doc.put_str("destination.ip", "1.2.3.4");
+        doc.put_str("destination.domain", "example.com");
+        assert_eq!(written(doc, None)["destination"]["address"], "example.com");
+    }
+
+    #[test]
+    fn vendor_fields_bad_fields_and_related() {
+        let fields = parse_fields(r#"{"ActorIP":"::ffff:10.0.0.1","Bad":"x","Obj":{ "a" : [1, 2] },"Nil":null,"Empty":[],"Zero":0,"Obj":1}"#).unwrap();
+        let mut doc = Doc::new("x");
+        doc.endpoint_ip(Endpoint::Source, &fields[0]);
+        doc.endpoint_ip(Endpoint::Client, &fields[0]);
+        doc.endpoint_ip(Endpoint::Destination, &fields[1]);
+        for field in &fields[2..] {
+            doc.vendor(field);
+        }
+        let doc = written(doc, None);
+        assert_eq!(doc["source"]["ip"], "10.0.0.1");
+        assert_eq!(doc["related"]["ip"], serde_json::json!(["10.0.0.1"]));
+        assert_eq!(doc["cloudflare"], serde_json::json!({"Bad": "x", "Obj": {"a": [1, 2]}, "Zero": 0}));
+        assert_eq!(doc["error"]["message"], "Bad: not an IP address");
+    }
+
+    #[test]
+    fn domain_parts_from_owned_and_borrowed_names() {
+        let mut doc = Doc::new("x");
+        doc.domain(&DNS_QUESTION, Cow::Owned("www.example.co.uk".to_owned()));
+        doc.domain(&URL, Cow::Borrowed("host.corp.internal"));
+        let doc = written(doc, None);
+        assert_eq!(doc["dns"]["question"]["registered_domain"], "example.co.uk");
+        assert_eq!(doc["dns"]["question"]["subdomain"], "www");
+        assert_eq!(doc["url"]["subdomain"], "host.corp");
+        assert_eq!(doc["url"].get("top_level_domain"), None);
+        assert_eq!(doc["related"]["hosts"], serde_json::json!(["www.example.co.uk", "host.corp.internal"]));
+    }
+
+    #[test]
+    fn leaf_and_object_at_the_same_path_stay_valid_json() {
+        let mut doc = Doc::new("x");
+        doc.put_str("url.domain", "a");
+        doc.put_str("url.domain.x", "b");
+        assert_eq!(written(doc, None)["url"], serde_json::json!({"domain": "a"}));
+    }
+}

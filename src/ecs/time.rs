@@ -1,0 +1,151 @@
+//! Timestamps: every Logpush format in, the seed samples' format out.
+//!
+//! In: RFC 3339 strings with 0–9 fractional digits and `Z` or an offset (`rfc3339`,
+//! `rfc3339ms`, `rfc3339ns`), and integers — JSON numbers or numeric strings — in seconds,
+//! milliseconds, microseconds or nanoseconds. Integers are parsed as integers: nanoseconds
+//! since the epoch do not fit an f64.
+//! Out: UTC `YYYY-MM-DDTHH:MM:SSZ`, or `YYYY-MM-DDTHH:MM:SS.ffffffZ` when the sub-second part
+//! is non-zero (always 6 digits; finer digits are truncated).
+
+use chrono::{DateTime, Datelike, Timelike};
+
+/// A point in time, UTC, within the years 0000–9999 (what the output format can express).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    secs: i64,
+    nanos: u32,
+}
+
+/// The unit of an integer timestamp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Decided by magnitude: Logpush's `unix` (seconds) and `unixnano` (nanoseconds) job
+    /// settings share one field, and the record does not say which was used.
+    Auto,
+    Millis,
+    Nanos,
+}
+
+/// Seconds from 0000-01-01 to 1970-01-01, and from 1970-01-01 to 10000-01-01.
+const MIN_SECS: i64 = -62_167_219_200;
+const MAX_SECS: i64 = 253_402_300_800;
+
+impl Timestamp {
+    pub fn new(secs: i64, nanos: u32) -> Option<Self> {
+        ((MIN_SECS..MAX_SECS).contains(&secs) && nanos < 1_000_000_000)
+            .then_some(Timestamp { secs, nanos })
+    }
+
+    /// An integer count of `unit` since the epoch.
+    pub fn from_integer(value: i64, unit: Unit) -> Option<Self> {
+        let divisor: i64 = match unit {
+            Unit::Millis => 1_000,
+            Unit::Nanos => 1_000_000_000,
+            Unit::Auto => match value.unsigned_abs() {
+                0..100_000_000_000 => 1,                          // seconds: up to year 5138
+                100_000_000_000..100_000_000_000_000 => 1_000,     // milliseconds
+                100_000_000_000_000..100_000_000_000_000_000 => 1_000_000, // microseconds
+                _ => 1_000_000_000,                               // nanoseconds
+            },
+        };
+        let secs = value.div_euclid(divisor);
+        let sub = value.rem_euclid(divisor);
+        let nanos = u32::try_from(sub * (1_000_000_000 / divisor)).ok()?;
+        Timestamp::new(secs, nanos)
+    }
+
+    /// An RFC 3339 string, or an integer written as a string.
+    pub fn parse_str(text: &str, unit: Unit) -> Option<Self> {
+        let text = text.trim();
+        if let Ok(value) = text.parse::<i64>() {
+            return Timestamp::from_integer(value, unit);
+        }
+        let parsed = DateTime::parse_from_rfc3339(text).ok()?;
+        Timestamp::new(parsed.timestamp(), parsed.timestamp_subsec_nanos())
+    }
+
+    /// Appends the ECS form (`2022-07-07T22:42:06.004000Z`).
+    pub fn write_ecs(&self, out: &mut Vec<u8>) {
+        let Some(time) = DateTime::from_timestamp(self.secs, self.nanos) else {
+            return; // unreachable: the range was checked in `new`
+        };
+        let year = u32::try_from(time.year()).unwrap_or_default();
+        push_digits(out, year, 4);
+        out.push(b'-');
+        push_digits(out, time.month(), 2);
+        out.push(b'-');
+        push_digits(out, time.day(), 2);
+        out.push(b'T');
+        push_digits(out, time.hour(), 2);
+        out.push(b':');
+        push_digits(out, time.minute(), 2);
+        out.push(b':');
+        push_digits(out, time.second(), 2);
+        let micros = self.nanos / 1_000;
+        if micros != 0 {
+            out.push(b'.');
+            push_digits(out, micros, 6);
+        }
+        out.push(b'Z');
+    }
+}
+
+/// Appends `value` as exactly `width` decimal digits (zero-padded).
+fn push_digits(out: &mut Vec<u8>, value: u32, width: u32) {
+    let mut divisor = 10u32.pow(width - 1);
+    while divisor > 0 {
+        // `% 10` keeps one digit, so the cast is lossless.
+        out.push(b'0' + (value / divisor % 10) as u8);
+        divisor /= 10;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ecs(ts: Option<Timestamp>) -> String {
+        let mut out = Vec::new();
+        ts.expect("a timestamp").write_ecs(&mut out);
+        String::from_utf8(out).expect("ascii")
+    }
+
+    #[test]
+    fn integers_by_magnitude() {
+        assert_eq!(ecs(Timestamp::from_integer(1_657_233_726_004_000_000, Unit::Auto)), "2022-07-07T22:42:06.004000Z");
+        assert_eq!(ecs(Timestamp::from_integer(1_506_702_504_433_000_200, Unit::Auto)), "2017-09-29T16:28:24.433000Z");
+        assert_eq!(ecs(Timestamp::from_integer(1_506_702_504, Unit::Auto)), "2017-09-29T16:28:24Z");
+        assert_eq!(ecs(Timestamp::from_integer(1_506_702_504_433, Unit::Auto)), "2017-09-29T16:28:24.433000Z");
+        assert_eq!(ecs(Timestamp::from_integer(1_506_702_504_433_001, Unit::Auto)), "2017-09-29T16:28:24.433001Z");
+        assert_eq!(ecs(Timestamp::from_integer(0, Unit::Auto)), "1970-01-01T00:00:00Z");
+        assert_eq!(ecs(Timestamp::from_integer(-1, Unit::Auto)), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn fixed_units() {
+        assert_eq!(ecs(Timestamp::from_integer(1_700_000_000_123, Unit::Millis)), "2023-11-14T22:13:20.123000Z");
+        assert_eq!(ecs(Timestamp::from_integer(5_000, Unit::Nanos)), "1970-01-01T00:00:00.000005Z");
+    }
+
+    #[test]
+    fn rfc3339_variants() {
+        assert_eq!(ecs(Timestamp::parse_str("2023-02-24T16:32:38Z", Unit::Auto)), "2023-02-24T16:32:38Z");
+        assert_eq!(ecs(Timestamp::parse_str("2017-09-29T16:28:24.433Z", Unit::Auto)), "2017-09-29T16:28:24.433000Z");
+        assert_eq!(ecs(Timestamp::parse_str("2017-09-29T16:28:24.433000200Z", Unit::Auto)), "2017-09-29T16:28:24.433000Z");
+        assert_eq!(ecs(Timestamp::parse_str("2017-09-30T00:28:24+08:00", Unit::Auto)), "2017-09-29T16:28:24Z");
+        assert_eq!(ecs(Timestamp::parse_str("2017-09-29T16:28:24.000000900Z", Unit::Auto)), "2017-09-29T16:28:24Z");
+        assert_eq!(ecs(Timestamp::parse_str("1657233726004000000", Unit::Auto)), "2022-07-07T22:42:06.004000Z");
+    }
+
+    #[test]
+    fn rejects_garbage_and_out_of_range() {
+        assert_eq!(Timestamp::parse_str("yesterday", Unit::Auto), None);
+        assert_eq!(Timestamp::parse_str("", Unit::Auto), None);
+        assert_eq!(Timestamp::parse_str("2023-13-01T00:00:00Z", Unit::Auto), None);
+        assert_eq!(Timestamp::from_integer(i64::MAX, Unit::Auto).map(|t| t.secs), Some(9_223_372_036));
+        assert_eq!(Timestamp::from_integer(i64::MIN, Unit::Auto).map(|t| t.secs), Some(-9_223_372_037));
+        assert!(Timestamp::from_integer(99_999_999_999, Unit::Auto).is_some()); // year 5138
+        assert_eq!(Timestamp::new(MAX_SECS, 0), None);
+        assert_eq!(ecs(Timestamp::new(MIN_SECS, 0)), "0000-01-01T00:00:00Z");
+    }
+}
