@@ -201,6 +201,8 @@ impl<'a> Doc<'a> {
     }
 
     /// Only the public-suffix parts of `name`.
+    // `&Cow`, not `&str`: the parts borrow from the input only when `name` does.
+    #[allow(clippy::ptr_arg)]
     pub fn domain_parts(&mut self, fields: &DomainFields, name: &Cow<'a, str>) {
         let DomainParts { registered_domain, top_level_domain, subdomain } = domain::split(name);
         for (path, part) in [

@@ -3,6 +3,12 @@
 //! The core knows nothing of hosts: it takes bytes and appends JSON documents to a buffer.
 //! The host surfaces (raw WASM ABI, Fluent Bit filter, JavaScript API) live in `abi`.
 
+// Input data must never reach a panic: no unwrap/expect/unchecked indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::unreachable)
+)]
+
 mod abi;
 mod datasets;
 mod detect;
@@ -117,8 +123,12 @@ impl Normalizer {
     }
 }
 
+/// How deeply a record may nest: serde_json's own limit, so whatever we accept, any JSON
+/// consumer downstream can parse.
+const MAX_NESTING: usize = 128;
+
 fn parse_record(text: &str) -> Result<Vec<Field<'_>>, Failure> {
-    record::parse_fields(text.trim()).map_err(|e| {
+    let fields = record::parse_fields(text.trim()).map_err(|e| {
         let kind = if e.to_string().contains("recursion limit") {
             ErrorKind::TooDeep
         } else if e.is_data() {
@@ -127,7 +137,13 @@ fn parse_record(text: &str) -> Result<Vec<Field<'_>>, Failure> {
             ErrorKind::InvalidJson
         };
         Failure::new(kind, e.to_string())
-    })
+    })?;
+    // The record object is one level; its values may nest one less.
+    let nested = |f: &Field| f.raw().starts_with(['{', '[']) && json::depth(f.raw()) >= MAX_NESTING;
+    if fields.iter().any(nested) {
+        return Err(Failure::new(ErrorKind::TooDeep, format!("record nests deeper than {MAX_NESTING} levels")));
+    }
+    Ok(fields)
 }
 
 /// The record text inside a `message`/`log` envelope.

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# cloudflare-ecs build entry point. Installs what is missing (pinned), builds into dist/.
+#
+#   ./build.sh          build everything, then normalize the bundled sample Logpush batch
+#   ./build.sh test     build, then run every test suite (what .ci/run calls)
+#   ./build.sh bench    build, then print throughput and module sizes
+#   ./build.sh wasm | cli | npm    build one artifact
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export CARGO_TARGET_DIR="$ROOT/target"
+SAMPLE=examples/logpush-batch.ndjson.gz
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+install_rust_targets() {
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+}
+
+# The raw module: wasm32-unknown-unknown, no imports; also the Fluent Bit filter.
+build_wasm() {
+  install_rust_targets
+  step "raw module dist/cloudflare_ecs.wasm"
+  cargo build --locked --profile wasm --target wasm32-unknown-unknown
+  mkdir -p dist
+  cp target/wasm32-unknown-unknown/wasm/cloudflare_ecs.wasm dist/cloudflare_ecs.wasm
+}
+
+# The CLI embeds dist/cloudflare_ecs.wasm, so the module is built first.
+build_cli() {
+  build_wasm
+  step "CLI dist/cloudflare-ecs"
+  cargo build --locked --release -p cloudflare-ecs-cli
+  cp target/release/cloudflare-ecs dist/cloudflare-ecs
+}
+
+build_npm() {
+  step "npm package dist/npm"
+  bash js/build.sh build
+}
+
+build_all() {
+  build_cli
+  build_npm
+}
+
+run_sample() {
+  step "sample Logpush batch ($SAMPLE) through dist/cloudflare-ecs"
+  dist/cloudflare-ecs "$SAMPLE"
+}
+
+run_tests() {
+  step "core unit tests"
+  cargo test --locked -p cloudflare-ecs
+  step "clippy (no panics reachable from input: unwrap/expect/indexing denied outside tests)"
+  cargo clippy --locked -p cloudflare-ecs --all-targets -- -D warnings
+  cargo clippy --locked -p cloudflare-ecs --lib --target wasm32-unknown-unknown -- -D warnings
+  step "host tests: fixtures natively, through the raw module and Fluent Bit's convention (wasmtime)"
+  cargo test --locked --release -p cloudflare-ecs-host-tests -p cloudflare-ecs-cli
+  step "JS tests: npm package and Worker (workerd)"
+  bash js/build.sh test
+}
+
+case "${1:-}" in
+  "") build_all; run_sample ;;
+  test) build_all; run_tests ;;
+  bench) build_all; step "benchmarks"; cargo bench --locked -p cloudflare-ecs-host-tests ;;
+  wasm) build_wasm ;;
+  cli) build_cli ;;
+  npm) build_npm ;;
+  *) echo "usage: ./build.sh [test|bench|wasm|cli|npm]" >&2; exit 2 ;;
+esac
