@@ -42,6 +42,31 @@ impl Value<'_> {
     }
 }
 
+/// The original record for `message`.
+#[derive(Clone, Copy, Debug)]
+pub enum Original<'a> {
+    /// The text as received, escaped when written.
+    Text(&'a str),
+    /// The JSON string literal of an envelope's `message`/`log`, whose content is the record
+    /// as received: copied without decoding and escaping again.
+    Literal(&'a str),
+}
+
+impl<'a> From<&'a str> for Original<'a> {
+    fn from(text: &'a str) -> Self {
+        Original::Text(text)
+    }
+}
+
+impl<'a> From<Original<'a>> for Value<'a> {
+    fn from(original: Original<'a>) -> Self {
+        match original {
+            Original::Text(text) => Value::Str(Cow::Borrowed(text)),
+            Original::Literal(literal) => Value::Json(Cow::Borrowed(literal)),
+        }
+    }
+}
+
 /// The ECS field sets of a domain name and its public-suffix parts.
 pub struct DomainFields {
     pub domain: &'static str,
@@ -62,6 +87,13 @@ pub const URL: DomainFields = DomainFields {
     registered_domain: "url.registered_domain",
     top_level_domain: "url.top_level_domain",
     subdomain: "url.subdomain",
+};
+
+pub const DESTINATION: DomainFields = DomainFields {
+    domain: "destination.domain",
+    registered_domain: "destination.registered_domain",
+    top_level_domain: "destination.top_level_domain",
+    subdomain: "destination.subdomain",
 };
 
 /// ECS endpoints whose `address` is derived from their `domain` or `ip`.
@@ -96,15 +128,42 @@ struct Related<'a> {
     hash: Vec<Cow<'a, str>>,
 }
 
+/// Past this many values a `related.*` list is deduplicated once, when the document is written
+/// (O(n log n)), not on every push (O(n²)): a record repeating a key thousands of times must not
+/// stall the pipeline (a 1 MiB record of duplicate `ActorIP`s took 5 s).
+const RELATED_LINEAR_LIMIT: usize = 64;
+
 fn push_unique<'a>(list: &mut Vec<Cow<'a, str>>, value: Cow<'a, str>) {
-    if !value.is_empty() && !list.contains(&value) {
+    if !value.is_empty() && (list.len() >= RELATED_LINEAR_LIMIT || !list.contains(&value)) {
         list.push(value);
     }
 }
 
+/// Removes repeated values, keeping the first of each in place.
+fn dedup_in_order(list: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
+    if list.len() <= RELATED_LINEAR_LIMIT {
+        return list;
+    }
+    let mut order: Vec<usize> = (0..list.len()).collect();
+    order.sort_by(|&a, &b| list.get(a).cmp(&list.get(b))); // stable: equal values by position
+    let mut keep = vec![false; list.len()];
+    let mut previous = None;
+    for i in order {
+        let value = list.get(i);
+        if value != previous {
+            if let Some(k) = keep.get_mut(i) {
+                *k = true;
+            }
+            previous = value;
+        }
+    }
+    list.into_iter().zip(keep).filter_map(|(value, keep)| keep.then_some(value)).collect()
+}
+
 /// An output document under construction.
 pub struct Doc<'a> {
-    fields: Vec<(&'static str, Value<'a>)>,
+    /// `(sort key, path, value)`: the key orders paths cheaply (see `sort_key`).
+    fields: Vec<(u64, &'static str, Value<'a>)>,
     vendor: Vec<(Cow<'a, str>, Value<'a>)>,
     related: Related<'a>,
     notes: Vec<String>,
@@ -132,7 +191,7 @@ impl<'a> Doc<'a> {
     /// Puts `value` at an ECS path, unless it is empty.
     pub fn put(&mut self, path: &'static str, value: Value<'a>) {
         if !value.is_empty() {
-            self.fields.push((path, value));
+            self.fields.push((sort_key(path), path, value));
         }
     }
 
@@ -146,38 +205,85 @@ impl<'a> Doc<'a> {
 
     /// A keyword field: strings as they are, numbers and booleans as their JSON value.
     pub fn keyword(&mut self, path: &'static str, field: &Field<'a>) {
+        self.keyword_at(&[path], field);
+    }
+
+    /// A keyword field put at several paths (`source.geo.*` and `client.geo.*`).
+    pub fn keyword_at(&mut self, paths: &[&'static str], field: &Field<'a>) {
         match field.as_str() {
-            Some(text) => self.put_str(path, text),
-            None if is_scalar(field.raw()) => self.put(path, Value::Json(Cow::Borrowed(field.raw()))),
+            Some(text) => {
+                for path in paths {
+                    self.put_str(path, text.clone());
+                }
+            }
+            None if is_scalar(field.raw()) && json::is_portable(field.raw()) => {
+                for path in paths {
+                    self.put(path, Value::Json(Cow::Borrowed(field.raw())));
+                }
+            }
+            None if is_scalar(field.raw()) => self.bad_field(field, "number out of range or lone surrogate"),
+            None if field_is_empty(field) => {}
             None => self.bad_field(field, "expected a string"),
         }
     }
 
     /// An integer field (ports, bytes, status codes); integers written as strings are accepted.
     pub fn integer(&mut self, path: &'static str, field: &Field<'a>) {
+        self.integer_at(&[path], field);
+    }
+
+    /// An integer field put at several paths; returns the value for derived fields
+    /// (`event.outcome` from a status code, `network.bytes`).
+    pub fn integer_at(&mut self, paths: &[&'static str], field: &Field<'a>) -> Option<i64> {
         let value = field.as_i64().or_else(|| field.as_str().and_then(|s| s.trim().parse().ok()));
         match value {
-            Some(value) => self.put(path, Value::Int(value)),
+            Some(value) => {
+                for path in paths {
+                    self.put(path, Value::Int(value));
+                }
+            }
             None if field_is_empty(field) => {}
             None => self.bad_field(field, "expected an integer"),
         }
+        value
     }
 
     /// A timestamp field in any Logpush format.
     pub fn timestamp(&mut self, path: &'static str, field: &Field<'a>, unit: Unit) {
+        self.timestamp_at(&[path], field, unit);
+    }
+
+    /// A timestamp field put at several paths (`@timestamp` and `event.start`); returns the
+    /// time for derived fields such as `event.duration`.
+    pub fn timestamp_at(&mut self, paths: &[&'static str], field: &Field<'a>, unit: Unit) -> Option<Timestamp> {
         let parsed = match field.as_str() {
             Some(text) => Timestamp::parse_str(&text, unit),
             None => field.as_i64().and_then(|n| Timestamp::from_integer(n, unit)),
         };
         match parsed {
-            Some(ts) => self.put(path, Value::Time(ts)),
+            Some(ts) => {
+                for path in paths {
+                    self.put(path, Value::Time(ts));
+                }
+            }
             None if field_is_empty(field) => {}
             None => self.bad_field(field, "not a timestamp in a Logpush format"),
         }
+        parsed
     }
 
     /// An IP field of an endpoint (`source`, `client`, ...); also added to `related.ip`.
     pub fn endpoint_ip(&mut self, endpoint: Endpoint, field: &Field<'a>) {
+        self.ip(endpoint.paths().0, field);
+    }
+
+    /// An IP field (`source.nat.ip`, `destination.ip`, ...); also added to `related.ip`.
+    pub fn ip(&mut self, path: &'static str, field: &Field<'a>) {
+        self.ip_at(&[path], field);
+    }
+
+    /// An IP field put at several paths (`source.ip` and `client.ip`), parsed once.
+    pub fn ip_at(&mut self, paths: &[&'static str], field: &Field<'a>) {
         let Some(text) = field.as_str().filter(|s| !s.is_empty()) else {
             if !field_is_empty(field) {
                 self.bad_field(field, "expected an IP address");
@@ -186,8 +292,10 @@ impl<'a> Doc<'a> {
         };
         match ip::normalize(&text).map(|ip| reborrow(&text, ip)) {
             Some(ip) => {
-                self.related_ip(ip.clone());
-                self.put(endpoint.paths().0, Value::Str(ip));
+                for path in paths {
+                    self.put(path, Value::Str(ip.clone()));
+                }
+                self.related_ip(ip);
             }
             None => self.bad_field(field, "not an IP address"),
         }
@@ -198,6 +306,35 @@ impl<'a> Doc<'a> {
         self.domain_parts(fields, &name);
         self.related_host(name.clone());
         self.put_str(fields.domain, name);
+    }
+
+    /// One host name put in several domain field sets (`url.*` and `destination.*`), split by
+    /// the public suffix list once; also added to `related.hosts`.
+    pub fn domains(&mut self, sets: &[&DomainFields], name: Cow<'a, str>) {
+        if name.is_empty() {
+            return;
+        }
+        let DomainParts { registered_domain, top_level_domain, subdomain } = domain::split(&name);
+        for fields in sets {
+            for (path, part) in [
+                (fields.registered_domain, registered_domain),
+                (fields.top_level_domain, top_level_domain),
+                (fields.subdomain, subdomain),
+            ] {
+                if let Some(part) = part {
+                    self.put_str(path, slice_of(&name, part));
+                }
+            }
+            self.put_str(fields.domain, name.clone());
+        }
+        self.related_host(name);
+    }
+
+    /// Puts `derived` (usually a slice of `source`, a field's value), borrowing from the
+    /// record when it can.
+    #[allow(clippy::ptr_arg, reason = "borrowed or owned decides whether `derived` can borrow from the record")]
+    pub fn put_derived(&mut self, path: &'static str, source: &Cow<'a, str>, derived: &str) {
+        self.put_str(path, slice_of(source, derived));
     }
 
     /// Only the public-suffix parts of `name`.
@@ -251,49 +388,58 @@ impl<'a> Doc<'a> {
     }
 
     /// Writes the document as one line of compact JSON.
-    pub fn write(mut self, message: Option<&'a str>, out: &mut Vec<u8>) {
-        self.derive_addresses();
+    pub fn write(mut self, message: Option<Original<'a>>, out: &mut Vec<u8>) {
         let Related { ip, hosts, user, hash } = std::mem::take(&mut self.related);
-        self.put("related.ip", Value::Strs(ip));
-        self.put("related.hosts", Value::Strs(hosts));
-        self.put("related.user", Value::Strs(user));
-        self.put("related.hash", Value::Strs(hash));
+        self.put("related.ip", Value::Strs(dedup_in_order(ip)));
+        self.put("related.hosts", Value::Strs(dedup_in_order(hosts)));
+        self.put("related.user", Value::Strs(dedup_in_order(user)));
+        self.put("related.hash", Value::Strs(dedup_in_order(hash)));
         if !self.notes.is_empty() {
             let notes = self.notes.join("; ");
             self.put_str("error.message", notes);
         }
         if let Some(message) = message {
-            self.put_str("message", message);
+            // Even when empty: an error document always says what it was given.
+            self.fields.push((sort_key("message"), "message", message.into()));
         }
         let mut vendor = std::mem::take(&mut self.vendor);
         vendor.sort_by(|a, b| a.0.cmp(&b.0)); // stable: the first of duplicate keys wins
         vendor.dedup_by(|later, earlier| later.0 == earlier.0);
         self.put("cloudflare", Value::Object(vendor));
 
-        self.fields.sort_by(|a, b| a.0.cmp(b.0));
-        self.fields.dedup_by(|later, earlier| later.0 == earlier.0);
-        write_nested(&self.fields, out);
+        // Stable: of several values put at one path, the first wins.
+        self.fields.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        self.fields.dedup_by(|later, earlier| later.1 == earlier.1);
+        self.derive_addresses();
+        write_nested(self.fields.iter().map(|(_, path, value)| (*path, value)), out);
     }
 
-    /// `*.address`: the domain when the record names one, else the IP.
+    /// `*.address`: the domain when the record names one, else the IP. Runs on sorted fields.
     fn derive_addresses(&mut self) {
         for endpoint in Endpoint::ALL {
             let (ip, domain, address) = endpoint.paths();
-            if self.find(address).is_some() {
+            let Err(insert_at) = self.position(address) else {
                 continue;
-            }
+            };
             let value = self.find(domain).or_else(|| self.find(ip)).cloned();
             if let Some(value) = value {
-                self.put_str(address, value);
+                self.fields.insert(insert_at, (sort_key(address), address, Value::Str(value)));
             }
         }
     }
 
-    fn find(&self, path: &str) -> Option<&Cow<'a, str>> {
-        self.fields.iter().find_map(|(p, v)| match v {
-            Value::Str(s) if *p == path => Some(s),
+    /// Where `path` is (`Ok`) or would be inserted (`Err`) in the sorted fields.
+    fn position(&self, path: &'static str) -> Result<usize, usize> {
+        let key = (sort_key(path), path);
+        self.fields.binary_search_by(|(k, p, _)| (*k, *p).cmp(&key))
+    }
+
+    fn find(&self, path: &'static str) -> Option<&Cow<'a, str>> {
+        let index = self.position(path).ok()?;
+        match self.fields.get(index) {
+            Some((_, _, Value::Str(s))) => Some(s),
             _ => None,
-        })
+        }
     }
 }
 
@@ -302,10 +448,11 @@ impl<'a> Doc<'a> {
 /// mapping depth limit (20) and Fluent Bit's nesting limit (~64).
 const MAX_VALUE_DEPTH: usize = 16;
 
-/// A copied JSON value: compact, or its text as a string when nested too deep.
+/// A copied JSON value: compact, or its text as a string when nested too deep or not portable
+/// (`1e999`, `"\ud800"`: see `json::is_portable`).
 pub fn json_value(raw: &str) -> Value<'_> {
     let compact = json::compact(raw);
-    if json::depth(&compact) > MAX_VALUE_DEPTH {
+    if json::depth(&compact) > MAX_VALUE_DEPTH || !json::is_portable(&compact) {
         Value::Str(compact)
     } else {
         Value::Json(compact)
@@ -321,7 +468,7 @@ fn field_is_empty(field: &Field) -> bool {
 }
 
 /// `part` (a slice of `whole`) with `whole`'s lifetime when `whole` is borrowed.
-fn slice_of<'a>(whole: &Cow<'a, str>, part: &str) -> Cow<'a, str> {
+pub fn slice_of<'a>(whole: &Cow<'a, str>, part: &str) -> Cow<'a, str> {
     match whole {
         Cow::Borrowed(whole) => {
             let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize);
@@ -341,8 +488,25 @@ fn reborrow<'a>(source: &Cow<'a, str>, derived: Cow<'_, str>) -> Cow<'a, str> {
     }
 }
 
+/// Writes `"segment":`. ECS path segments are our own ASCII names: nothing to escape.
+fn write_path_key(out: &mut Vec<u8>, segment: &str) {
+    out.push(b'"');
+    out.extend_from_slice(segment.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// The first 8 bytes of a path, big-endian: ordering by it, then by the whole path, is the
+/// byte order of paths, but most comparisons end at one integer compare.
+fn sort_key(path: &str) -> u64 {
+    let mut prefix = [0u8; 8];
+    for (slot, byte) in prefix.iter_mut().zip(path.bytes()) {
+        *slot = byte;
+    }
+    u64::from_be_bytes(prefix)
+}
+
 /// Writes sorted `(dotted path, value)` pairs as nested JSON objects.
-fn write_nested(fields: &[(&'static str, Value)], out: &mut Vec<u8>) {
+fn write_nested<'v, 'a: 'v>(fields: impl Iterator<Item = (&'static str, &'v Value<'a>)>, out: &mut Vec<u8>) {
     out.push(b'{');
     let mut open: Vec<&str> = Vec::with_capacity(4);
     let mut need_comma = false;
@@ -364,8 +528,8 @@ fn write_nested(fields: &[(&'static str, Value)], out: &mut Vec<u8>) {
                 if need_comma {
                     out.push(b',');
                 }
-                json::write_str(out, segment);
-                out.extend_from_slice(b":{");
+                write_path_key(out, segment);
+                out.push(b'{');
                 open.push(segment);
                 need_comma = false;
             }
@@ -379,8 +543,7 @@ fn write_nested(fields: &[(&'static str, Value)], out: &mut Vec<u8>) {
         if need_comma {
             out.push(b',');
         }
-        json::write_str(out, leaf);
-        out.push(b':');
+        write_path_key(out, leaf);
         write_value(value, out);
         need_comma = true;
         last_leaf = path;
@@ -435,7 +598,7 @@ mod tests {
     use super::*;
     use crate::record::parse_fields;
 
-    fn written(doc: Doc, message: Option<&str>) -> serde_json::Value {
+    fn written<'a>(doc: Doc<'a>, message: Option<Original<'a>>) -> serde_json::Value {
         let mut out = Vec::new();
         doc.write(message, &mut out);
         serde_json::from_slice(&out).expect("valid JSON")
@@ -450,7 +613,7 @@ mod tests {
         doc.put("dns.question.name", Value::Str("a.com".into()));
         doc.put("event.category", Value::StaticStrs(&["network"]));
         doc.put_str("source.ip", "5.6.7.8"); // first wins
-        let doc = written(doc, Some("raw"));
+        let doc = written(doc, Some("raw".into()));
         assert_eq!(
             doc,
             serde_json::json!({
@@ -499,6 +662,34 @@ mod tests {
         assert_eq!(doc["url"]["subdomain"], "host.corp");
         assert_eq!(doc["url"].get("top_level_domain"), None);
         assert_eq!(doc["related"]["hosts"], serde_json::json!(["www.example.co.uk", "host.corp.internal"]));
+    }
+
+    #[test]
+    fn many_related_values_dedup_in_order() {
+        let mut doc = Doc::new("x");
+        for i in 0..5_000 {
+            doc.related_ip(Cow::Owned(format!("10.0.{}.{}", (i % 300) / 256, i % 300 % 256)));
+        }
+        let ips = written(doc, None)["related"]["ip"].as_array().unwrap().clone();
+        assert_eq!(ips.len(), 300);
+        assert_eq!(ips[0], "10.0.0.0");
+        assert_eq!(ips[299], "10.0.1.43");
+    }
+
+    #[test]
+    fn values_strict_parsers_reject_are_kept_as_text() {
+        let fields = parse_fields(r#"{"Big":1e999,"Lone":"\ud800","Deep":{"a":[-1E400]},"Ok":1e3}"#).unwrap();
+        let mut doc = Doc::new("x");
+        doc.keyword("user.name", &fields[0]);
+        doc.keyword("user.email", &fields[1]);
+        doc.vendor(&fields[2]);
+        doc.keyword("user.id", &fields[3]);
+        let mut out = Vec::new();
+        doc.write(None, &mut out);
+        let doc: serde_json::Value = serde_json::from_slice(&out).expect("serde_json parses the document");
+        assert_eq!(doc["cloudflare"], serde_json::json!({"Big": "1e999", "Lone": "\"\\ud800\"", "Deep": "{\"a\":[-1E400]}"}));
+        assert_eq!(doc["user"], serde_json::json!({"id": 1000.0}));
+        assert_eq!(doc["error"]["message"], "Big: number out of range or lone surrogate; Lone: number out of range or lone surrogate");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::doc::Doc;
+use crate::doc::{Doc, Original};
 
 /// Why a record could not be normalized; `code()` is `error.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,13 +61,13 @@ impl Failure {
     }
 
     /// Writes the error document for `original`, the record as received.
-    pub fn write(&self, original: &str, out: &mut Vec<u8>) {
+    pub fn write<'a>(&'a self, original: impl Into<Original<'a>>, out: &mut Vec<u8>) {
         let mut doc = Doc::empty();
         doc.put_str("event.kind", "pipeline_error");
         doc.put_str("event.dataset", self.dataset.unwrap_or_default());
         doc.put_str("error.type", self.kind.code());
         doc.put_str("error.message", Cow::Borrowed(self.message.as_str()));
         doc.put_str("observer.vendor", "Cloudflare");
-        doc.write(Some(original), out);
+        doc.write(Some(original.into()), out);
     }
 }

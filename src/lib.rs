@@ -23,6 +23,7 @@ use std::borrow::Cow;
 
 pub use datasets::Schema;
 pub use error::ErrorKind;
+use doc::Original;
 use error::Failure;
 pub use options::Options;
 use record::Field;
@@ -58,13 +59,13 @@ impl Normalizer {
                 record.len(),
                 self.options.max_record_bytes
             );
-            return Failure::new(ErrorKind::TooLarge, message).write(&String::from_utf8_lossy(record), out);
+            return Failure::new(ErrorKind::TooLarge, message).write(&*String::from_utf8_lossy(record), out);
         }
         match std::str::from_utf8(record) {
             Ok(text) => self.normalize_text(text, out),
             Err(e) => {
                 let message = format!("record is not valid UTF-8 ({e}); invalid bytes replaced by U+FFFD");
-                Failure::new(ErrorKind::InvalidUtf8, message).write(&String::from_utf8_lossy(record), out);
+                Failure::new(ErrorKind::InvalidUtf8, message).write(&*String::from_utf8_lossy(record), out);
             }
         }
     }
@@ -89,18 +90,21 @@ impl Normalizer {
         };
         // Shippers wrap the line: `{"message": "<record>"}`, Fluent Bit's tail `{"log": ...}`.
         match envelope(&fields) {
-            Some(inner) => match parse_record(&inner) {
-                Ok(inner_fields) => self.map_record(&inner_fields, &inner, out),
-                Err(failure) => failure.write(&inner, out),
-            },
-            None => self.map_record(&fields, text, out),
+            Some((inner, literal)) => {
+                let original = Original::Literal(literal);
+                match parse_record(&inner) {
+                    Ok(inner_fields) => self.map_record(&inner_fields, original, out),
+                    Err(failure) => failure.write(original, out),
+                }
+            }
+            None => self.map_record(&fields, Original::Text(text), out),
         }
     }
 
-    fn map_record<'a>(&self, fields: &[Field<'a>], text: &'a str, out: &mut Vec<u8>) {
+    fn map_record<'a>(&self, fields: &[Field<'a>], original: Original<'a>, out: &mut Vec<u8>) {
         if is_logpush_validation(fields) {
             let failure = Failure::new(ErrorKind::LogpushValidation, "Logpush destination check upload; acknowledge and skip");
-            return failure.write(text, out);
+            return failure.write(original, out);
         }
         let schema = match &self.options.dataset {
             Some(name) => Schema::for_dataset(name, fields),
@@ -108,18 +112,18 @@ impl Normalizer {
         };
         let Some(schema) = schema else {
             let failure = Failure::new(ErrorKind::UnknownDataset, "no Cloudflare Logpush dataset recognized from the record's fields");
-            return failure.write(text, out);
+            return failure.write(original, out);
         };
         let Some(mapping) = schema.mapping() else {
             let failure = Failure {
                 dataset: Some(schema.dataset()),
                 ..Failure::new(ErrorKind::UnsupportedDataset, "this dataset has no ECS mapping yet")
             };
-            return failure.write(text, out);
+            return failure.write(original, out);
         };
         let mut doc = doc::Doc::new(schema.dataset());
         mapping(fields, &mut doc);
-        doc.write(self.options.keep_message.then_some(text), out);
+        doc.write(self.options.keep_message.then_some(original), out);
     }
 }
 
@@ -146,12 +150,10 @@ fn parse_record(text: &str) -> Result<Vec<Field<'_>>, Failure> {
     Ok(fields)
 }
 
-/// The record text inside a `message`/`log` envelope.
-fn envelope<'a>(fields: &[Field<'a>]) -> Option<Cow<'a, str>> {
-    fields
-        .iter()
-        .find(|f| matches!(f.key(), "message" | "log"))
-        .and_then(Field::as_str)
+/// The record text inside a `message`/`log` envelope, and its JSON string literal.
+fn envelope<'a>(fields: &[Field<'a>]) -> Option<(Cow<'a, str>, &'a str)> {
+    let field = fields.iter().find(|f| matches!(f.key(), "message" | "log"))?;
+    Some((field.as_str()?, field.raw()))
 }
 
 /// Logpush's destination check upload is exactly `{"content":"tests"}`.

@@ -76,7 +76,7 @@ pub extern "C" fn cfecs_configure(ptr: u32, len: u32) -> i32 {
         }
         Err((message, original)) => {
             state.last_error.clear();
-            Failure::new(ErrorKind::InvalidOptions, message).write(&original, &mut state.last_error);
+            Failure::new(ErrorKind::InvalidOptions, message).write(original.as_str(), &mut state.last_error);
             1
         }
     })

@@ -7,8 +7,11 @@ use crate::doc::Doc;
 use crate::record::Field;
 
 mod access_requests;
+mod audit_api;
 mod audit_logs;
 mod dns_logs;
+mod firewall_events;
+mod http_requests;
 
 /// Maps one record's fields into the document.
 pub type Mapping = for<'a> fn(&[Field<'a>], &mut Doc<'a>);
@@ -16,7 +19,8 @@ pub type Mapping = for<'a> fn(&[Field<'a>], &mut Doc<'a>);
 macro_rules! schemas {
     ($($schema:ident => $dataset:literal, $mapping:expr;)*) => {
         /// A Logpush field schema. Two schemas share a dataset name where Cloudflare's zone and
-        /// account variants differ (`websocket_analytics`).
+        /// account variants differ (`websocket_analytics`), and where the same data comes in
+        /// another format (`audit_logs` from Logpush and from the audit-log API).
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum Schema { $($schema),* }
 
@@ -40,6 +44,7 @@ schemas! {
     AccessRequests => "access_requests", Some(access_requests::map);
     AccountAbuseProtectionEvents => "account_abuse_protection_events", None;
     AuditLogs => "audit_logs", Some(audit_logs::map);
+    AuditLogsApi => "audit_logs", Some(audit_api::map);
     AuditLogsV2 => "audit_logs_v2", None;
     BisoUserActions => "biso_user_actions", None;
     CasbFindings => "casb_findings", None;
@@ -51,11 +56,11 @@ schemas! {
     DnsLogs => "dns_logs", Some(dns_logs::map);
     EmailSecurityAlerts => "email_security_alerts", None;
     EmailSecurityPostDeliveryEvents => "email_security_post_delivery_events", None;
-    FirewallEvents => "firewall_events", None;
+    FirewallEvents => "firewall_events", Some(firewall_events::map);
     GatewayDns => "gateway_dns", None;
     GatewayHttp => "gateway_http", None;
     GatewayNetwork => "gateway_network", None;
-    HttpRequests => "http_requests", None;
+    HttpRequests => "http_requests", Some(http_requests::map);
     IpsecLogs => "ipsec_logs", None;
     MagicBgpLogs => "magic_bgp_logs", None;
     MagicIdsDetections => "magic_ids_detections", None;
@@ -89,6 +94,11 @@ impl Schema {
             // The account schema is the only camelCase one.
             let camel = fields.iter().any(|f| f.key().starts_with(|c: char| c.is_ascii_lowercase()));
             return Some(if camel { Schema::WebsocketAnalyticsAccount } else { Schema::WebsocketAnalytics });
+        }
+        if name == "audit_logs" {
+            // The API format nests camelCase objects (`actor`, `action`); Logpush is PascalCase.
+            let api = fields.iter().any(|f| matches!(f.key(), "actor" | "action" | "when" | "owner" | "resource"));
+            return Some(if api { Schema::AuditLogsApi } else { Schema::AuditLogs });
         }
         Schema::ALL.into_iter().find(|s| s.dataset() == name)
     }

@@ -3,4 +3,8 @@
 pub mod dns;
 pub mod domain;
 pub mod ip;
+pub mod protocol;
+pub mod security;
 pub mod time;
+pub mod url;
+pub mod user_agent;

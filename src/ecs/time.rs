@@ -64,6 +64,14 @@ impl Timestamp {
         Timestamp::new(parsed.timestamp(), parsed.timestamp_subsec_nanos())
     }
 
+    /// Nanoseconds from `earlier` to `self` (negative when `self` is before it), for
+    /// `event.duration`.
+    pub fn nanos_since(&self, earlier: &Timestamp) -> Option<i64> {
+        let secs = self.secs.checked_sub(earlier.secs)?;
+        let nanos = i64::from(self.nanos) - i64::from(earlier.nanos);
+        secs.checked_mul(1_000_000_000)?.checked_add(nanos)
+    }
+
     /// Appends the ECS form (`2022-07-07T22:42:06.004000Z`).
     pub fn write_ecs(&self, out: &mut Vec<u8>) {
         let Some(time) = DateTime::from_timestamp(self.secs, self.nanos) else {
@@ -135,6 +143,14 @@ mod tests {
         assert_eq!(ecs(Timestamp::parse_str("2017-09-30T00:28:24+08:00", Unit::Auto)), "2017-09-29T16:28:24Z");
         assert_eq!(ecs(Timestamp::parse_str("2017-09-29T16:28:24.000000900Z", Unit::Auto)), "2017-09-29T16:28:24Z");
         assert_eq!(ecs(Timestamp::parse_str("1657233726004000000", Unit::Auto)), "2022-07-07T22:42:06.004000Z");
+    }
+
+    #[test]
+    fn nanos_between_timestamps() {
+        let start = Timestamp::parse_str("2023-02-24T16:32:38.5Z", Unit::Auto).expect("start");
+        let end = Timestamp::parse_str("2023-02-24T16:32:40.25Z", Unit::Auto).expect("end");
+        assert_eq!(end.nanos_since(&start), Some(1_750_000_000));
+        assert_eq!(start.nanos_since(&end), Some(-1_750_000_000));
     }
 
     #[test]
