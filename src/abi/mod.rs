@@ -2,3 +2,5 @@
 
 #[cfg(target_arch = "wasm32")]
 mod raw;
+#[cfg(feature = "js")]
+mod js;

@@ -1,0 +1,170 @@
+//! The npm package's API (design.md §6), through wasm-bindgen: `transform`, `transformJson`,
+//! `transformBatch` and the `Normalizer` class. The generated glue *is* the package's API;
+//! js/ only loads the module for each environment. This file only converts JS values to
+//! bytes and back and calls the core: every record, good or bad, yields a document there.
+//!
+//! Conversions:
+//! - a record or batch given as a `string` is passed as its UTF-8 bytes, a `Uint8Array` as
+//!   is (so invalid UTF-8 reaches the core's `invalid_utf8` handling), and for `transform`
+//!   any other value goes through `JSON.stringify` first;
+//! - options (`{dataset, keep_message, max_record_bytes}`) go through `JSON.stringify` to
+//!   `Options::from_json`, so every surface accepts and rejects the same options;
+//!   `undefined`/`null` mean the defaults;
+//! - `transform` returns `JSON.parse` of the document, the others the JSON text.
+//!
+//! Errors thrown to JS: rejected options (`Error`) and arguments of the wrong JS type
+//! (`TypeError`). Record content never throws. The package's TypeScript declarations are
+//! hand-written (js/npm/index.d.ts), with the API's documentation.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::{Normalizer as Core, Options};
+
+#[wasm_bindgen]
+extern "C" {
+    // The few JS built-ins this needs, declared here so the crate depends on wasm-bindgen only.
+    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
+    fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &str) -> JsValue;
+
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type Bytes;
+
+    /// `subarray()` is a view of the whole array; the glue copies it into linear memory.
+    #[wasm_bindgen(method, js_name = subarray)]
+    fn to_vec(this: &Bytes) -> Vec<u8>;
+
+    #[wasm_bindgen(js_name = TypeError)]
+    type TypeError;
+
+    #[wasm_bindgen(constructor, js_class = "TypeError")]
+    fn new(message: &str) -> TypeError;
+}
+
+/// Normalizes Cloudflare Logpush records into ECS documents with one set of options.
+#[wasm_bindgen(js_name = Normalizer)]
+pub struct JsNormalizer {
+    core: Core,
+}
+
+#[wasm_bindgen(js_class = Normalizer)]
+impl JsNormalizer {
+    /// Throws an `Error` when the options are rejected (unknown name, wrong type, unknown dataset).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: Option<JsValue>) -> Result<JsNormalizer, JsValue> {
+        let options = options_of(options.as_ref())?.unwrap_or_default();
+        Ok(JsNormalizer {
+            core: Core::new(options),
+        })
+    }
+
+    /// One record (JSON text, bytes, or an object to be `JSON.stringify`'d) in, one ECS document out.
+    pub fn transform(&self, record: JsValue) -> Result<JsValue, JsValue> {
+        transform_with(&self.core, &record)
+    }
+
+    /// One record's JSON text in, one ECS document's JSON text out.
+    #[wasm_bindgen(js_name = transformJson)]
+    pub fn transform_json(&self, record: JsValue) -> Result<String, JsValue> {
+        transform_json_with(&self.core, &record)
+    }
+
+    /// NDJSON in, NDJSON out: one document and `\n` per non-blank line, in order.
+    #[wasm_bindgen(js_name = transformBatch)]
+    pub fn transform_batch(&self, ndjson: JsValue) -> Result<String, JsValue> {
+        transform_batch_with(&self.core, &ndjson)
+    }
+}
+
+/// `new Normalizer(options).transform(record)`.
+#[wasm_bindgen]
+pub fn transform(record: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
+    with_core(options, |core| transform_with(core, &record))
+}
+
+/// `new Normalizer(options).transformJson(record)`.
+#[wasm_bindgen(js_name = transformJson)]
+pub fn transform_json(record: JsValue, options: Option<JsValue>) -> Result<String, JsValue> {
+    with_core(options, |core| transform_json_with(core, &record))
+}
+
+/// `new Normalizer(options).transformBatch(ndjson)`.
+#[wasm_bindgen(js_name = transformBatch)]
+pub fn transform_batch(ndjson: JsValue, options: Option<JsValue>) -> Result<String, JsValue> {
+    with_core(options, |core| transform_batch_with(core, &ndjson))
+}
+
+thread_local! {
+    // The module is single-threaded; calls without options share one normalizer.
+    static DEFAULT: Core = Core::default();
+}
+
+fn with_core<R>(
+    options: Option<JsValue>,
+    f: impl FnOnce(&Core) -> Result<R, JsValue>,
+) -> Result<R, JsValue> {
+    match options_of(options.as_ref())? {
+        Some(options) => f(&Core::new(options)),
+        None => DEFAULT.with(f),
+    }
+}
+
+/// `None` for `undefined`/`null`: the defaults.
+fn options_of(options: Option<&JsValue>) -> Result<Option<Options>, JsValue> {
+    let Some(options) = options.filter(|o| !o.is_null_or_undefined()) else {
+        return Ok(None);
+    };
+    let text = json_stringify(options)?
+        .as_string()
+        .ok_or_else(|| type_error("options must be an object"))?;
+    match Options::from_json(&text) {
+        Ok(options) => Ok(Some(options)),
+        Err(e) => Err(JsError::new(&format!("cloudflare-ecs: invalid options: {e}")).into()),
+    }
+}
+
+fn transform_with(core: &Core, record: &JsValue) -> Result<JsValue, JsValue> {
+    let bytes = match bytes_of(record) {
+        Some(bytes) => bytes,
+        // Objects, arrays, numbers...: their JSON text (the core rejects what is not an object).
+        // JSON.stringify's own TypeError (cycles, BigInt) is passed on.
+        None => json_stringify(record)?
+            .as_string()
+            .ok_or_else(|| {
+                type_error("record must be a string, a Uint8Array or a JSON-serializable value")
+            })?
+            .into_bytes(),
+    };
+    Ok(json_parse(&core.normalize(&bytes)))
+}
+
+fn transform_json_with(core: &Core, record: &JsValue) -> Result<String, JsValue> {
+    let bytes =
+        bytes_of(record).ok_or_else(|| type_error("record must be a string or a Uint8Array"))?;
+    Ok(core.normalize(&bytes))
+}
+
+fn transform_batch_with(core: &Core, ndjson: &JsValue) -> Result<String, JsValue> {
+    let bytes =
+        bytes_of(ndjson).ok_or_else(|| type_error("ndjson must be a string or a Uint8Array"))?;
+    let mut out = Vec::new();
+    core.normalize_batch(&bytes, &mut out);
+    // Documents are JSON text built from UTF-8 pieces.
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// The bytes of a `string` (UTF-8) or a `Uint8Array` (as is, e.g. a Node `Buffer`).
+fn bytes_of(value: &JsValue) -> Option<Vec<u8>> {
+    match value.as_string() {
+        Some(text) => Some(text.into_bytes()),
+        None => value.dyn_ref::<Bytes>().map(Bytes::to_vec),
+    }
+}
+
+fn type_error(message: &str) -> JsValue {
+    TypeError::new(&format!("cloudflare-ecs: {message}")).into()
+}
