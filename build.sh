@@ -3,7 +3,8 @@
 #
 #   ./build.sh          build everything, then normalize the bundled sample Logpush batch
 #   ./build.sh test     build, then run every test suite (what .ci/run calls)
-#   ./build.sh bench    build, then print throughput and module sizes
+#   ./build.sh bench [ARGS]   build, then print throughput, ratios, sizes, memory (bench/)
+#   ./build.sh fuzz SECONDS   run every fuzz target for SECONDS each (nightly, cargo-fuzz)
 #   ./build.sh wasm | cli | npm    build one artifact
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -65,9 +66,10 @@ run_tests() {
 case "${1:-}" in
   "") build_all; run_sample ;;
   test) build_all; run_tests ;;
-  bench) build_all; step "benchmarks"; cargo bench --locked -p cloudflare-ecs-host-tests ;;
+  bench) build_all; shift; step "benchmarks"; cargo run --locked --release -p cloudflare-ecs-bench -- "$@" ;;
+  fuzz) shift; bash fuzz/run.sh "${1:-60}" ;;
   wasm) build_wasm ;;
   cli) build_cli ;;
   npm) build_npm ;;
-  *) echo "usage: ./build.sh [test|bench|wasm|cli|npm]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [test|bench [ARGS]|fuzz SECONDS|wasm|cli|npm]" >&2; exit 2 ;;
 esac

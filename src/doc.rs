@@ -1,19 +1,23 @@
 //! The output document, written directly as JSON.
 //!
 //! Mappings put values at dotted ECS paths (`"source.ip"`) or under `cloudflare.*`; nothing
-//! is serialized until `write`, which sorts the paths and emits the nested objects in one pass.
+//! is serialized until `write`, which emits the nested objects in one pass, in the order and
+//! with the JSON between values worked out once per sequence of paths (see `layout`).
 //! Rules every dataset shares live here: empty values are left out, the first value put at a
 //! path wins, `*.address` comes from `*.domain` or `*.ip`, `related.*` is deduplicated, and a
 //! field that could not be normalized is kept under `cloudflare.*` with a note in
 //! `error.message`.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use crate::ecs::domain::{self, DomainParts};
 use crate::ecs::ip;
 use crate::ecs::time::{Timestamp, Unit};
 use crate::json;
 use crate::record::Field;
+
+mod layout;
 
 /// A value in the output document.
 #[derive(Debug)]
@@ -162,8 +166,8 @@ fn dedup_in_order(list: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
 
 /// An output document under construction.
 pub struct Doc<'a> {
-    /// `(sort key, path, value)`: the key orders paths cheaply (see `sort_key`).
-    fields: Vec<(u64, &'static str, Value<'a>)>,
+    /// `(path, value)` in the order they were put.
+    fields: Vec<(&'static str, Value<'a>)>,
     vendor: Vec<(Cow<'a, str>, Value<'a>)>,
     related: Related<'a>,
     notes: Vec<String>,
@@ -172,12 +176,10 @@ pub struct Doc<'a> {
 impl<'a> Doc<'a> {
     /// A document with nothing in it.
     pub fn empty() -> Self {
-        Doc {
-            fields: Vec::with_capacity(48),
-            vendor: Vec::with_capacity(32),
-            related: Related::default(),
-            notes: Vec::new(),
-        }
+        let (mut fields, mut vendor) = (crate::recycle(SPARE_FIELDS.take()), crate::recycle(SPARE_VENDOR.take()));
+        fields.reserve(48);
+        vendor.reserve(32);
+        Doc { fields, vendor, related: Related::default(), notes: Vec::new() }
     }
 
     /// A normalized document of `dataset`.
@@ -191,7 +193,7 @@ impl<'a> Doc<'a> {
     /// Puts `value` at an ECS path, unless it is empty.
     pub fn put(&mut self, path: &'static str, value: Value<'a>) {
         if !value.is_empty() {
-            self.fields.push((sort_key(path), path, value));
+            self.fields.push((path, value));
         }
     }
 
@@ -371,7 +373,8 @@ impl<'a> Doc<'a> {
 
     /// Keeps a field with no ECS home as `cloudflare.<Name>`, with Cloudflare's value.
     pub fn vendor(&mut self, field: &Field<'a>) {
-        self.vendor_value(field.key_cow(), json_value(field.raw()));
+        let value = if field.is_plain_string() { Value::Json(Cow::Borrowed(field.raw())) } else { json_value(field.raw()) };
+        self.vendor_value(field.key_cow(), value);
     }
 
     pub fn vendor_value(&mut self, name: Cow<'a, str>, value: Value<'a>) {
@@ -400,47 +403,26 @@ impl<'a> Doc<'a> {
         }
         if let Some(message) = message {
             // Even when empty: an error document always says what it was given.
-            self.fields.push((sort_key("message"), "message", message.into()));
+            self.fields.push(("message", message.into()));
         }
         let mut vendor = std::mem::take(&mut self.vendor);
         vendor.sort_by(|a, b| a.0.cmp(&b.0)); // stable: the first of duplicate keys wins
         vendor.dedup_by(|later, earlier| later.0 == earlier.0);
         self.put("cloudflare", Value::Object(vendor));
 
-        // Stable: of several values put at one path, the first wins.
-        self.fields.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        self.fields.dedup_by(|later, earlier| later.1 == earlier.1);
-        self.derive_addresses();
-        write_nested(self.fields.iter().map(|(_, path, value)| (*path, value)), out);
-    }
-
-    /// `*.address`: the domain when the record names one, else the IP. Runs on sorted fields.
-    fn derive_addresses(&mut self) {
-        for endpoint in Endpoint::ALL {
-            let (ip, domain, address) = endpoint.paths();
-            let Err(insert_at) = self.position(address) else {
-                continue;
-            };
-            let value = self.find(domain).or_else(|| self.find(ip)).cloned();
-            if let Some(value) = value {
-                self.fields.insert(insert_at, (sort_key(address), address, Value::Str(value)));
-            }
+        layout::write(&self.fields, out);
+        // Keep the vectors for the next document.
+        if let Some(("cloudflare", Value::Object(vendor))) = self.fields.last_mut() {
+            crate::keep_spare(&SPARE_VENDOR, std::mem::take(vendor));
         }
+        crate::keep_spare(&SPARE_FIELDS, self.fields);
     }
+}
 
-    /// Where `path` is (`Ok`) or would be inserted (`Err`) in the sorted fields.
-    fn position(&self, path: &'static str) -> Result<usize, usize> {
-        let key = (sort_key(path), path);
-        self.fields.binary_search_by(|(k, p, _)| (*k, *p).cmp(&key))
-    }
-
-    fn find(&self, path: &'static str) -> Option<&Cow<'a, str>> {
-        let index = self.position(path).ok()?;
-        match self.fields.get(index) {
-            Some((_, _, Value::Str(s))) => Some(s),
-            _ => None,
-        }
-    }
+thread_local! {
+    /// The vectors of the last document written, kept for the next one (see `crate::recycle`).
+    static SPARE_FIELDS: Cell<Vec<(&'static str, Value<'static>)>> = const { Cell::new(Vec::new()) };
+    static SPARE_VENDOR: Cell<Vec<(Cow<'static, str>, Value<'static>)>> = const { Cell::new(Vec::new()) };
 }
 
 /// Deepest nesting kept as JSON under `cloudflare.*`. Deeper user data (audit values, custom
@@ -451,6 +433,9 @@ const MAX_VALUE_DEPTH: usize = 16;
 /// A copied JSON value: compact, or its text as a string when nested too deep or not portable
 /// (`1e999`, `"\ud800"`: see `json::is_portable`).
 pub fn json_value(raw: &str) -> Value<'_> {
+    if json::is_plain_scalar(raw) {
+        return Value::Json(Cow::Borrowed(raw));
+    }
     let compact = json::compact(raw);
     if json::depth(&compact) > MAX_VALUE_DEPTH || !json::is_portable(&compact) {
         Value::Str(compact)
@@ -486,72 +471,6 @@ fn reborrow<'a>(source: &Cow<'a, str>, derived: Cow<'_, str>) -> Cow<'a, str> {
         Cow::Borrowed(part) => slice_of(source, part),
         Cow::Owned(owned) => Cow::Owned(owned),
     }
-}
-
-/// Writes `"segment":`. ECS path segments are our own ASCII names: nothing to escape.
-fn write_path_key(out: &mut Vec<u8>, segment: &str) {
-    out.push(b'"');
-    out.extend_from_slice(segment.as_bytes());
-    out.extend_from_slice(b"\":");
-}
-
-/// The first 8 bytes of a path, big-endian: ordering by it, then by the whole path, is the
-/// byte order of paths, but most comparisons end at one integer compare.
-fn sort_key(path: &str) -> u64 {
-    let mut prefix = [0u8; 8];
-    for (slot, byte) in prefix.iter_mut().zip(path.bytes()) {
-        *slot = byte;
-    }
-    u64::from_be_bytes(prefix)
-}
-
-/// Writes sorted `(dotted path, value)` pairs as nested JSON objects.
-fn write_nested<'v, 'a: 'v>(fields: impl Iterator<Item = (&'static str, &'v Value<'a>)>, out: &mut Vec<u8>) {
-    out.push(b'{');
-    let mut open: Vec<&str> = Vec::with_capacity(4);
-    let mut need_comma = false;
-    let mut last_leaf = "";
-    for (path, value) in fields {
-        // A path below a leaf already written (`a.b` then `a.b.c`) cannot be nested: skip it.
-        if path.strip_prefix(last_leaf).is_some_and(|rest| rest.starts_with('.')) && !last_leaf.is_empty() {
-            continue;
-        }
-        let (parents, leaf) = path.rsplit_once('.').unwrap_or(("", path));
-        let mut depth = 0;
-        for segment in parents.split('.').filter(|s| !s.is_empty()) {
-            if open.get(depth) != Some(&segment) {
-                while open.len() > depth {
-                    open.pop();
-                    out.push(b'}');
-                    need_comma = true;
-                }
-                if need_comma {
-                    out.push(b',');
-                }
-                write_path_key(out, segment);
-                out.push(b'{');
-                open.push(segment);
-                need_comma = false;
-            }
-            depth += 1;
-        }
-        while open.len() > depth {
-            open.pop();
-            out.push(b'}');
-            need_comma = true;
-        }
-        if need_comma {
-            out.push(b',');
-        }
-        write_path_key(out, leaf);
-        write_value(value, out);
-        need_comma = true;
-        last_leaf = path;
-    }
-    for _ in open {
-        out.push(b'}');
-    }
-    out.push(b'}');
 }
 
 fn write_value(value: &Value, out: &mut Vec<u8>) {

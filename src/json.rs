@@ -4,26 +4,118 @@ use std::borrow::Cow;
 
 /// Appends `text` as a JSON string literal.
 ///
-/// Eight bytes are checked at a time and copied whole when none needs escaping: most values
-/// (names, addresses, ids) have nothing to escape, and record text (`message`) has long runs.
+/// Most strings need nothing escaped: that is checked eight bytes at a time, and they are
+/// copied at once.
 pub fn write_str(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
-    out.reserve(bytes.len() + 2);
+    out.reserve(bytes.len() + 2 + 8);
     out.push(b'"');
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = <[u8; 8]>::try_from(chunk).map_or(u64::MAX, u64::from_le_bytes);
-        if chunk_needs_escape(word) {
-            chunk.iter().for_each(|&byte| write_byte(out, byte));
-        } else {
-            out.extend_from_slice(chunk);
+    if bytes.len() <= 16 {
+        // Most values: two words at most, stored whole when there is nothing to escape.
+        let (head, tail) = bytes.split_at(bytes.len().min(8));
+        let (first, second) = (load_word(head).0, load_word(tail).0);
+        if escape_mask(first) | escape_mask(second) == 0 {
+            write_word(out, first, head.len());
+            write_word(out, second, tail.len());
+            out.push(b'"');
+            return;
         }
     }
-    chunks.remainder().iter().for_each(|&byte| write_byte(out, byte));
+    let (plain, rest) = bytes.split_at_checked(plain_run(bytes)).unwrap_or((bytes, &[]));
+    out.extend_from_slice(plain);
+    if !rest.is_empty() {
+        write_escaped_str(out, rest);
+    }
     out.push(b'"');
 }
 
-fn write_byte(out: &mut Vec<u8>, byte: u8) {
+/// Appends the first `n` (at most 8) bytes of `word`: all eight are stored at once, then the
+/// length is cut back, which is cheaper than copying a variable number of bytes.
+fn write_word(out: &mut Vec<u8>, word: u64, n: usize) {
+    out.extend_from_slice(&word.to_le_bytes());
+    out.truncate(out.len() - (8 - n.min(8)));
+}
+
+/// Appends `bytes` escaped, eight at a time (the last few padded with spaces). A word with
+/// nothing to escape is copied whole; in one with quotes or backslashes, a backslash is
+/// inserted before each (record text, `message`, has a quote every dozen bytes or so); a word
+/// with a control character, which is rare, is escaped byte by byte. Up to 64 bytes at a time
+/// are escaped into a buffer on the stack, then appended at once: writing to `out` directly,
+/// the compiler reloads its length after every store, since it cannot tell that the bytes
+/// written are not the vector itself.
+fn write_escaped_str(out: &mut Vec<u8>, bytes: &[u8]) {
+    // Without control characters, 64 bytes escape to at most 128; words are stored whole,
+    // up to 8 bytes past the end of what is kept.
+    let mut staged = [0u8; 64 * 2 + 8];
+    for chunk in bytes.chunks(64) {
+        let mut n = 0;
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let (word, len) = load_word(rest);
+            if zero_bytes(word & (ONES * 0xe0)) != 0 {
+                out.extend_from_slice(staged.get(..n).unwrap_or_default());
+                n = 0;
+                rest.iter().take(len).for_each(|&byte| write_escaped(out, byte));
+            } else {
+                let mut quotes = zero_bytes(word ^ (ONES * u64::from(b'"'))) | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+                let mut from = 0;
+                while quotes != 0 {
+                    let at = quotes.trailing_zeros() as usize / 8;
+                    stage(&mut staged, n, word >> (8 * from));
+                    n += at - from;
+                    stage(&mut staged, n, u64::from(b'\\'));
+                    n += 1;
+                    from = at;
+                    quotes &= quotes - 1;
+                }
+                stage(&mut staged, n, word >> (8 * from));
+                n += len - from;
+            }
+            rest = rest.get(len..).unwrap_or_default();
+        }
+        out.extend_from_slice(staged.get(..n).unwrap_or_default());
+    }
+}
+
+/// The first 8 bytes of `bytes` as a little-endian word, or all of them followed by spaces;
+/// and how many bytes of `bytes` that is.
+fn load_word(bytes: &[u8]) -> (u64, usize) {
+    if let Some(word) = bytes.first_chunk::<8>() {
+        return (u64::from_le_bytes(*word), 8);
+    }
+    // 0 to 7 bytes: loaded 4, 2 and 1 at a time (a byte loop or `memcpy` costs more).
+    let (mut word, mut loaded, mut rest) = (0u64, 0, bytes);
+    if let Some((four, after)) = rest.split_first_chunk::<4>() {
+        (word, loaded, rest) = (u64::from(u32::from_le_bytes(*four)), 32, after);
+    }
+    if let Some((two, after)) = rest.split_first_chunk::<2>() {
+        (word, loaded, rest) = (word | u64::from(u16::from_le_bytes(*two)) << loaded, loaded + 16, after);
+    }
+    if let Some(&one) = rest.first() {
+        (word, loaded) = (word | u64::from(one) << loaded, loaded + 8);
+    }
+    (word | SPACES.checked_shl(loaded).unwrap_or(0), bytes.len())
+}
+
+/// Stores the 8 bytes of `word` at `at` (below 128).
+fn stage(staged: &mut [u8; 136], at: usize, word: u64) {
+    if let Some(slot) = staged.get_mut(at..at + 8) {
+        slot.copy_from_slice(&word.to_le_bytes());
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const SPACES: u64 = ONES * b' ' as u64;
+
+/// The high bit of each zero byte of `v`, exactly: `((v & 0x7f) + 0x7f) | v` sets the high
+/// bit of every non-zero byte, without carries between bytes.
+fn zero_bytes(v: u64) -> u64 {
+    !(((v & LOW_BITS) + LOW_BITS) | v | LOW_BITS)
+}
+
+/// Appends `byte`, escaped when JSON requires it.
+fn write_escaped(out: &mut Vec<u8>, byte: u8) {
     match ESCAPES.get(usize::from(byte)).copied().unwrap_or(0) {
         0 => out.push(byte),
         b'u' => {
@@ -35,15 +127,30 @@ fn write_byte(out: &mut Vec<u8>, byte: u8) {
     }
 }
 
-/// Whether any of 8 bytes is a control character, `"` or `\\`: a byte below `n` makes
-/// `(x - n * 0x0101..) & !x & 0x8080..` non-zero.
-fn chunk_needs_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each of the 8 bytes (little-endian) that is a control character, `"` or
+/// `\\`, plus possibly bytes after the first such one (a borrow carries into the next byte):
+/// only the lowest set bit is exact. A byte below `n` makes `(x - n * 0x0101..) & !x & 0x8080..`
+/// non-zero.
+fn escape_mask(word: u64) -> u64 {
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let any_below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH_BITS != 0;
-    any_below(word, 0x20)
-        || any_below(word ^ (ONES * u64::from(b'"')), 1)
-        || any_below(word ^ (ONES * u64::from(b'\\')), 1)
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH_BITS;
+    below(word, 0x20) | below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1)
+}
+
+/// How many leading bytes of `bytes` a JSON string can hold as they are: up to the first
+/// `"`, `\\` or control character.
+pub fn plain_run(bytes: &[u8]) -> usize {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (word, len) = load_word(rest);
+        let mask = escape_mask(word);
+        if mask != 0 {
+            // Padding is never escaped: the first byte to escape is one of `bytes`.
+            return bytes.len() - rest.len() + (mask.trailing_zeros() / 8) as usize;
+        }
+        rest = rest.get(len..).unwrap_or_default();
+    }
+    bytes.len()
 }
 
 /// For each byte: 0 when it is written as is, else the letter of its escape (`u`: `\\u00XX`).
@@ -125,6 +232,18 @@ pub fn is_portable(json: &str) -> bool {
     !suspicious || serde_json::from_str::<serde_json::Value>(json).is_ok()
 }
 
+/// Whether JSON text (checked for syntax) is a scalar that is compact and portable as it is:
+/// a string without escapes, `true`, `false`, `null`, or a number without an exponent and of
+/// at most 300 characters. Most values are, and skip `compact` and `is_portable`.
+pub fn is_plain_scalar(json: &str) -> bool {
+    match json.as_bytes().first() {
+        Some(b'"') => !json.contains('\\'),
+        Some(b't' | b'f' | b'n') => true,
+        Some(b'-' | b'0'..=b'9') => json.len() <= 300 && !json.bytes().any(|b| matches!(b, b'e' | b'E')),
+        _ => false,
+    }
+}
+
 /// Whether a number outside strings has an exponent or more than 300 characters.
 fn has_suspicious_number(json: &str) -> bool {
     let (mut in_string, mut escaped, mut number_len) = (false, false, 0usize);
@@ -178,6 +297,16 @@ mod tests {
     }
 
     #[test]
+    fn plain_runs() {
+        assert_eq!(plain_run(b""), 0);
+        assert_eq!(plain_run(b"abc"), 3);
+        assert_eq!(plain_run(b"abcdefghij\"k"), 10);
+        assert_eq!(plain_run(b"abcdefgh\\"), 8);
+        assert_eq!(plain_run("\u{e9}\u{1f600}\n".as_bytes()), 6);
+        assert_eq!(plain_run(b"a\x1f"), 1);
+    }
+
+    #[test]
     fn measures_depth_outside_strings() {
         assert_eq!(depth("1"), 0);
         assert_eq!(depth(r#"{"a":[{"b":"[[[\\\"{"}]}"#), 3);
@@ -203,6 +332,19 @@ mod tests {
         let long = "9".repeat(400);
         for bad in ["1e999", "-1E400", r#""\ud800""#, r#""\udc00x""#, r#"{"a":[1e309]}"#, r#"{"\ud800":1}"#, long.as_str()] {
             assert!(!is_portable(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plain_scalars_are_compact_and_portable() {
+        for plain in ["1", "-0.5", "true", "false", "null", "\"a b\"", "\"\"", "123456789012345678901234567890"] {
+            assert!(is_plain_scalar(plain), "{plain}");
+            assert!(matches!(compact(plain), Cow::Borrowed(_)) || plain.contains(' '));
+            assert!(is_portable(plain) && depth(plain) == 0, "{plain}");
+        }
+        let long = "9".repeat(400);
+        for other in ["1e3", "1E-9", r#""\u00e9""#, r#""a\"b""#, "[1]", "{}", long.as_str()] {
+            assert!(!is_plain_scalar(other), "{other}");
         }
     }
 

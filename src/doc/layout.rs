@@ -1,0 +1,241 @@
+//! Where each entry of a document goes: the order of paths, and the JSON between values.
+//!
+//! A document's entries are `(dotted path, value)` pairs in the order mappings put them. To
+//! write it, paths are sorted (byte order; of several values put at one path the first wins),
+//! `*.address` is derived, and the dotted paths become nested objects. All of that depends on
+//! the paths alone, so it is worked out once into a [`Layout`]: the entries to write, in
+//! order, and the bytes between their values (`},"geo":{"city_name":`). Records of one
+//! Logpush job put the same few sequences of paths again and again, so layouts are cached
+//! per thread, keyed by that sequence, and most documents are written by copying bytes
+//! between values.
+
+use std::cell::RefCell;
+
+use super::{Endpoint, Value, write_value};
+
+/// Entries: `(path, value)`, in the order they were put.
+type Entries<'e, 'a> = &'e [(&'static str, Value<'a>)];
+
+/// How a document of one shape is written.
+struct Layout {
+    shape: Shape,
+    /// The JSON text around values, in one buffer.
+    glue: Vec<u8>,
+    /// For each value written: the end of the glue before it, and the entry it comes from.
+    steps: Vec<(u32, u32)>,
+}
+
+impl Layout {
+    /// Works out the layout of `entries`: sort, first value per path, addresses, nesting.
+    fn new(entries: Entries, shape: Shape) -> Self {
+        let mut order = sorted_order(entries);
+        // Of several values put at one path, the first wins.
+        order.dedup_by(|later, earlier| later.0 == earlier.0);
+        derive_addresses(&mut order, entries);
+        let mut glue = Vec::with_capacity(order.len() * 16);
+        let mut steps = Vec::with_capacity(order.len());
+        nest(&order, &mut glue, |glue, entry| {
+            let end = u32::try_from(glue.len()).unwrap_or(u32::MAX);
+            steps.push((end, u32::try_from(entry).unwrap_or(u32::MAX)));
+        });
+        // Padding, so that any glue can be read 16 bytes at a time (see `write`).
+        glue.extend_from_slice(&[0; 16]);
+        Layout { shape, glue, steps }
+    }
+
+    /// Writes the document: glue, value, glue, value, ..., glue.
+    fn write(&self, entries: Entries, out: &mut Vec<u8>) {
+        let mut start = 0;
+        for &(end, entry) in &self.steps {
+            let end = end as usize;
+            write_glue(out, &self.glue, start, end);
+            start = end;
+            if let Some((_, value)) = entries.get(entry as usize) {
+                write_value(value, out);
+            }
+        }
+        write_glue(out, &self.glue, start, self.glue.len() - 16);
+    }
+}
+
+/// Appends `glue[start..end]`. Most glue (`,"ip":`) is short: 16 bytes are copied at once
+/// and the length cut back, which is cheaper than copying a variable number of bytes.
+fn write_glue(out: &mut Vec<u8>, glue: &[u8], start: usize, end: usize) {
+    match glue.get(start..start + 16) {
+        Some(sixteen) if end - start <= 16 => {
+            out.extend_from_slice(sixteen);
+            out.truncate(out.len() - (16 - (end - start)));
+        }
+        _ => out.extend_from_slice(glue.get(start..end).unwrap_or_default()),
+    }
+}
+
+/// Writes `entries` as a document, with the cached layout of their shape if there is one.
+pub fn write(entries: Entries, out: &mut Vec<u8>) {
+    LAYOUTS.with(|cache| match cache.try_borrow_mut() {
+        Ok(mut cache) => cache.write(entries, out),
+        Err(_) => Layout::new(entries, Shape::of(entries, Vec::new())).write(entries, out),
+    });
+}
+
+/// What a layout depends on: each entry's path, and whether its value is a string (only
+/// string domains and IPs make an address). A path is recorded by the address and length of
+/// its `&'static str`: equal means the same text. The same text at another address is only
+/// another shape, never a wrong layout.
+#[derive(PartialEq, Eq)]
+struct Shape {
+    hash: u64,
+    entries: Vec<(usize, usize, bool)>,
+}
+
+impl Shape {
+    /// The shape of `entries`, in `buffer`.
+    fn of(entries: Entries, mut buffer: Vec<(usize, usize, bool)>) -> Self {
+        buffer.clear();
+        buffer.extend(entries.iter().map(|(path, value)| (path.as_ptr() as usize, path.len(), matches!(value, Value::Str(_)))));
+        let hash = buffer.iter().fold(buffer.len() as u64, |hash, &(address, len, is_str)| {
+            let word = address as u64 ^ ((len as u64) << 48) ^ u64::from(is_str);
+            (hash.rotate_left(5) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        });
+        Shape { hash, entries: buffer }
+    }
+}
+
+/// Documents with more entries than this are laid out every time, not cached (all 108
+/// `http_requests` fields make about 130).
+const MAX_CACHED_ENTRIES: usize = 256;
+/// How many layouts a thread keeps: a Logpush job yields dozens of shapes per dataset. With
+/// the limit above, the cache stays under about 3 MB, and mostly under 1 MB.
+const CACHED_LAYOUTS: usize = 256;
+
+/// The layouts of recent shapes; when full, each new one replaces the oldest.
+#[derive(Default)]
+struct Layouts {
+    layouts: Vec<Layout>,
+    /// The hash of each layout's shape, searched first: a few cache lines, not hundreds.
+    hashes: Vec<u64>,
+    oldest: usize,
+    /// The buffer of the shape looked for, kept for the next document.
+    spare: Vec<(usize, usize, bool)>,
+}
+
+impl Layouts {
+    fn write(&mut self, entries: Entries, out: &mut Vec<u8>) {
+        let shape = Shape::of(entries, std::mem::take(&mut self.spare));
+        let found = self.hashes.iter().zip(&self.layouts).find(|&(&hash, layout)| hash == shape.hash && layout.shape == shape);
+        if let Some((_, layout)) = found {
+            layout.write(entries, out);
+            self.spare = shape.entries;
+            return;
+        }
+        let layout = Layout::new(entries, shape);
+        layout.write(entries, out);
+        // Records with thousands of repeated keys make layouts not worth keeping.
+        if layout.shape.entries.len() > MAX_CACHED_ENTRIES {
+            return;
+        }
+        if self.layouts.len() < CACHED_LAYOUTS {
+            self.hashes.push(layout.shape.hash);
+            self.layouts.push(layout);
+        } else if let (Some(hash), Some(slot)) = (self.hashes.get_mut(self.oldest), self.layouts.get_mut(self.oldest)) {
+            *hash = layout.shape.hash;
+            *slot = layout;
+            self.oldest = (self.oldest + 1) % CACHED_LAYOUTS;
+        }
+    }
+}
+
+thread_local! {
+    static LAYOUTS: RefCell<Layouts> = RefCell::new(Layouts::default());
+}
+
+/// `(path, entry index)` of every entry, by path (byte order), then in the order put.
+fn sorted_order(entries: Entries) -> Vec<(&'static str, usize)> {
+    let mut order: Vec<(&'static str, usize)> = entries.iter().enumerate().map(|(index, (path, _))| (*path, index)).collect();
+    order.sort_unstable();
+    order
+}
+
+/// `*.address` for each endpoint without one: the entry of its domain when that is a string,
+/// else of its IP. `order` is sorted by path, one entry per path.
+fn derive_addresses(order: &mut Vec<(&'static str, usize)>, entries: Entries) {
+    for endpoint in Endpoint::ALL {
+        let (ip, domain, address) = endpoint.paths();
+        let Err(insert_at) = order.binary_search_by(|(path, _)| path.cmp(&address)) else {
+            continue;
+        };
+        let text_entry = |path: &str| {
+            let at = order.binary_search_by(|(p, _)| p.cmp(&path)).ok()?;
+            let &(_, entry) = order.get(at)?;
+            matches!(entries.get(entry), Some((_, Value::Str(_)))).then_some(entry)
+        };
+        if let Some(entry) = text_entry(domain).or_else(|| text_entry(ip)) {
+            order.insert(insert_at, (address, entry));
+        }
+    }
+}
+
+/// Writes the nested objects of sorted dotted paths into `glue`, calling `value(glue, entry)`
+/// where each entry's value goes. Paths are our own ECS names: non-empty segments of ASCII
+/// letters, digits, `_` and `@`, nothing to escape.
+///
+/// Each path is compared with the one before it: the parents they share stay open, the
+/// previous path's other parents are closed, and the new path's other parents opened.
+fn nest(order: &[(&'static str, usize)], glue: &mut Vec<u8>, mut value: impl FnMut(&mut Vec<u8>, usize)) {
+    glue.push(b'{');
+    let mut previous = "";
+    // How many of the previous path's parents are open objects; whether a key needs a comma.
+    let mut open = 0;
+    let mut comma = false;
+    let key = |glue: &mut Vec<u8>, comma: bool, segment: &str| {
+        if comma {
+            glue.push(b',');
+        }
+        glue.push(b'"');
+        glue.extend_from_slice(segment.as_bytes());
+        glue.extend_from_slice(b"\":");
+    };
+    for &(path, entry) in order {
+        // A path below a leaf already written (`a.b` then `a.b.c`) cannot be nested: skip it.
+        if !previous.is_empty() && path.strip_prefix(previous).is_some_and(|rest| rest.starts_with('.')) {
+            continue;
+        }
+        let (shared, mut rest) = shared_parents(previous, path);
+        for _ in shared..open {
+            glue.push(b'}');
+            comma = true;
+        }
+        open = shared;
+        while let Some((parent, after)) = rest.split_once('.') {
+            key(glue, comma, parent);
+            glue.push(b'{');
+            open += 1;
+            comma = false;
+            rest = after;
+        }
+        key(glue, comma, rest);
+        value(glue, entry);
+        comma = true;
+        previous = path;
+    }
+    for _ in 0..open {
+        glue.push(b'}');
+    }
+    glue.push(b'}');
+}
+
+/// How many leading parent segments `path` shares with `previous`, and the rest of `path`
+/// after them.
+fn shared_parents<'p>(previous: &str, path: &'p str) -> (usize, &'p str) {
+    let (mut shared, mut rest_at) = (0, 0);
+    for (i, (a, b)) in previous.bytes().zip(path.bytes()).enumerate() {
+        if a != b {
+            break;
+        }
+        if a == b'.' {
+            shared += 1;
+            rest_at = i + 1;
+        }
+    }
+    (shared, path.get(rest_at..).unwrap_or(path))
+}
