@@ -38,10 +38,14 @@ pub extern "C" fn cfecs_abi_version() -> i32 {
 /// non-zero pointer that must not be written.
 #[unsafe(no_mangle)]
 pub extern "C" fn cfecs_alloc(len: u32) -> u32 {
+    if len == 0 {
+        return 1;
+    }
     match byte_layout(len) {
         // SAFETY: the layout has a non-zero size.
         Some(layout) => unsafe { alloc(layout) as u32 },
-        None => 1,
+        // Larger than the address space can hold.
+        None => 0,
     }
 }
 
