@@ -305,9 +305,7 @@ impl<'a> Doc<'a> {
 
     /// A domain name with its public-suffix parts; also added to `related.hosts`.
     pub fn domain(&mut self, fields: &DomainFields, name: Cow<'a, str>) {
-        self.domain_parts(fields, &name);
-        self.related_host(name.clone());
-        self.put_str(fields.domain, name);
+        self.domains(&[fields], name);
     }
 
     /// One host name put in several domain field sets (`url.*` and `destination.*`), split by
@@ -316,17 +314,8 @@ impl<'a> Doc<'a> {
         if name.is_empty() {
             return;
         }
-        let DomainParts { registered_domain, top_level_domain, subdomain } = domain::split(&name);
+        self.domain_parts(sets, &name);
         for fields in sets {
-            for (path, part) in [
-                (fields.registered_domain, registered_domain),
-                (fields.top_level_domain, top_level_domain),
-                (fields.subdomain, subdomain),
-            ] {
-                if let Some(part) = part {
-                    self.put_str(path, slice_of(&name, part));
-                }
-            }
             self.put_str(fields.domain, name.clone());
         }
         self.related_host(name);
@@ -339,18 +328,20 @@ impl<'a> Doc<'a> {
         self.put_str(path, slice_of(source, derived));
     }
 
-    /// Only the public-suffix parts of `name`.
+    /// Only the public-suffix parts of `name`, in each field set.
     // `&Cow`, not `&str`: the parts borrow from the input only when `name` does.
     #[allow(clippy::ptr_arg)]
-    pub fn domain_parts(&mut self, fields: &DomainFields, name: &Cow<'a, str>) {
+    pub fn domain_parts(&mut self, sets: &[&DomainFields], name: &Cow<'a, str>) {
         let DomainParts { registered_domain, top_level_domain, subdomain } = domain::split(name);
-        for (path, part) in [
-            (fields.registered_domain, registered_domain),
-            (fields.top_level_domain, top_level_domain),
-            (fields.subdomain, subdomain),
-        ] {
-            if let Some(part) = part {
-                self.put_str(path, slice_of(name, part));
+        for fields in sets {
+            for (path, part) in [
+                (fields.registered_domain, registered_domain),
+                (fields.top_level_domain, top_level_domain),
+                (fields.subdomain, subdomain),
+            ] {
+                if let Some(part) = part {
+                    self.put_str(path, slice_of(name, part));
+                }
             }
         }
     }

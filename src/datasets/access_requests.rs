@@ -1,8 +1,6 @@
 //! `access_requests`: Cloudflare Access login and logout decisions.
 
-use std::borrow::Cow;
-
-use crate::doc::{Doc, Endpoint, URL};
+use crate::doc::{Doc, Endpoint, URL, slice_of};
 use crate::ecs::time::Unit;
 use crate::record::Field;
 
@@ -49,11 +47,8 @@ fn app_domain<'a>(field: &Field<'a>, doc: &mut Doc<'a>) {
     let Some(value) = field.as_str() else {
         return doc.keyword("url.domain", field);
     };
-    let host: Cow<'a, str> = match &value {
-        Cow::Borrowed(s) => Cow::Borrowed(s.split('/').next().unwrap_or_default()),
-        Cow::Owned(s) => Cow::Owned(s.split('/').next().unwrap_or_default().to_owned()),
-    };
-    doc.domain_parts(&URL, &host);
+    let host = slice_of(&value, value.split('/').next().unwrap_or_default());
+    doc.domain_parts(&[&URL], &host);
     doc.related_host(value.clone());
     doc.put_str("url.domain", value);
 }

@@ -1,6 +1,6 @@
 //! `dns_logs`: queries answered by Cloudflare's authoritative DNS for a zone.
 
-use crate::doc::{DNS_QUESTION, Doc, Endpoint};
+use crate::doc::{DNS_QUESTION, Doc, Endpoint, slice_of};
 use crate::ecs::domain::trim_dns_dots;
 use crate::ecs::dns::{query_type_name, response_code_name};
 use crate::ecs::time::Unit;
@@ -16,7 +16,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
         match field.key() {
             "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
             "QueryName" => match field.as_str() {
-                Some(name) => doc.domain(&DNS_QUESTION, trim_dns_dots(name)),
+                Some(name) => doc.domain(&DNS_QUESTION, slice_of(&name, trim_dns_dots(&name))),
                 None => doc.bad_field(field, "expected a string"),
             },
             // Codes outside the IANA tables have no name: the field is left out (the record

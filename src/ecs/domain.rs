@@ -4,8 +4,6 @@
 //! as in the seed samples. Lookup is case-insensitive; the parts are slices of the input, so
 //! its case is kept.
 
-use std::borrow::Cow;
-
 use psl::{Psl, Type};
 
 /// The parts of a domain name; each is a slice of the name it was split from.
@@ -84,11 +82,8 @@ impl SuffixLabels for psl::Info {
 }
 
 /// Removes the dots DNS names carry at their ends (`example.com.` → `example.com`).
-pub fn trim_dns_dots(name: Cow<'_, str>) -> Cow<'_, str> {
-    match name {
-        Cow::Borrowed(name) => Cow::Borrowed(name.trim_matches('.')),
-        Cow::Owned(name) => Cow::Owned(name.trim_matches('.').to_owned()),
-    }
+pub fn trim_dns_dots(name: &str) -> &str {
+    name.trim_matches('.')
 }
 
 #[cfg(test)]
@@ -142,7 +137,7 @@ mod tests {
 
     #[test]
     fn trims_dns_dots() {
-        assert_eq!(trim_dns_dots("example.com.".into()), "example.com");
-        assert_eq!(trim_dns_dots(Cow::Owned(".example.com".into())), "example.com");
+        assert_eq!(trim_dns_dots("example.com."), "example.com");
+        assert_eq!(trim_dns_dots(".example.com"), "example.com");
     }
 }
