@@ -238,16 +238,7 @@ impl<'a> Doc<'a> {
     /// (`event.outcome` from a status code, `network.bytes`).
     pub fn integer_at(&mut self, paths: &[&'static str], field: &Field<'a>) -> Option<i64> {
         let value = field.as_i64().or_else(|| field.as_str().and_then(|s| s.trim().parse().ok()));
-        match value {
-            Some(value) => {
-                for path in paths {
-                    self.put(path, Value::Int(value));
-                }
-            }
-            None if field_is_empty(field) => {}
-            None => self.bad_field(field, "expected an integer"),
-        }
-        value
+        self.put_parsed(paths, field, value, Value::Int, "expected an integer")
     }
 
     /// A timestamp field in any Logpush format.
@@ -262,14 +253,27 @@ impl<'a> Doc<'a> {
             Some(text) => Timestamp::parse_str(&text, unit),
             None => field.as_i64().and_then(|n| Timestamp::from_integer(n, unit)),
         };
+        self.put_parsed(paths, field, parsed, Value::Time, "not a timestamp in a Logpush format")
+    }
+
+    /// Puts a field's parsed value at every path; a value that did not parse is left out when
+    /// empty, else kept as a bad field. Returns the value for derived fields.
+    fn put_parsed<T: Copy>(
+        &mut self,
+        paths: &[&'static str],
+        field: &Field<'a>,
+        parsed: Option<T>,
+        to_value: fn(T) -> Value<'a>,
+        reason: &str,
+    ) -> Option<T> {
         match parsed {
-            Some(ts) => {
+            Some(value) => {
                 for path in paths {
-                    self.put(path, Value::Time(ts));
+                    self.put(path, to_value(value));
                 }
             }
             None if field_is_empty(field) => {}
-            None => self.bad_field(field, "not a timestamp in a Logpush format"),
+            None => self.bad_field(field, reason),
         }
         parsed
     }
