@@ -23,6 +23,9 @@ mod layout;
 #[derive(Debug)]
 pub enum Value<'a> {
     Str(Cow<'a, str>),
+    /// A constant of the mapping (`event.kind: "event"`): written once into the layout of
+    /// each shape of document, like the keys around it, not for every document.
+    Const(&'static str),
     /// Compact JSON text, written as is.
     Json(Cow<'a, str>),
     Int(i64),
@@ -37,6 +40,7 @@ impl Value<'_> {
     fn is_empty(&self) -> bool {
         match self {
             Value::Str(s) => s.is_empty(),
+            Value::Const(s) => s.is_empty(),
             Value::Json(j) => json::is_empty_value(j),
             Value::Strs(list) => list.is_empty(),
             Value::StaticStrs(list) => list.is_empty(),
@@ -185,8 +189,8 @@ impl<'a> Doc<'a> {
     /// A normalized document of `dataset`.
     pub fn new(dataset: &'static str) -> Self {
         let mut doc = Doc::empty();
-        doc.put("event.dataset", Value::Str(Cow::Borrowed(dataset)));
-        doc.put("observer.vendor", Value::Str(Cow::Borrowed("Cloudflare")));
+        doc.put("event.dataset", Value::Const(dataset));
+        doc.put("observer.vendor", Value::Const("Cloudflare"));
         doc
     }
 
@@ -201,6 +205,12 @@ impl<'a> Doc<'a> {
         self.put(path, Value::Str(value.into()));
     }
 
+    /// A constant of the mapping: the same text in every document that has it.
+    pub fn put_const(&mut self, path: &'static str, value: &'static str) {
+        self.put(path, Value::Const(value));
+    }
+
+    /// A constant list of the mapping (`event.category`).
     pub fn put_list(&mut self, path: &'static str, values: &'static [&'static str]) {
         self.put(path, Value::StaticStrs(values));
     }
@@ -471,6 +481,7 @@ fn reborrow<'a>(source: &Cow<'a, str>, derived: Cow<'_, str>) -> Cow<'a, str> {
 fn write_value(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Str(s) => json::write_str(out, s),
+        Value::Const(s) => json::write_str(out, s),
         Value::Json(j) => out.extend_from_slice(j.as_bytes()),
         Value::Int(n) => json::write_int(out, *n),
         Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),

@@ -5,9 +5,9 @@ use crate::ecs::time::Unit;
 use crate::record::Field;
 
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
-    doc.put_str("event.kind", "event");
+    doc.put_const("event.kind", "event");
     doc.put_list("event.category", &["authentication", "network"]);
-    doc.put_str("observer.type", "proxy");
+    doc.put_const("observer.type", "proxy");
 
     let mut action = None;
     let mut allowed = None;

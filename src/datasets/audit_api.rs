@@ -15,8 +15,8 @@ use crate::json;
 use crate::record::Field;
 
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
-    doc.put_str("event.kind", "event");
-    doc.put_str("cloud.provider", "cloudflare");
+    doc.put_const("event.kind", "event");
+    doc.put_const("cloud.provider", "cloudflare");
 
     let mut action = None;
     for field in fields {

@@ -10,7 +10,7 @@ use crate::record::Field;
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     doc.put_list("event.category", &["network"]);
     doc.put_list("event.type", &["access"]);
-    doc.put_str("observer.type", "proxy");
+    doc.put_const("observer.type", "proxy");
 
     for field in fields {
         match field.key() {

@@ -7,10 +7,10 @@ use crate::ecs::time::Unit;
 use crate::record::Field;
 
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
-    doc.put_str("event.kind", "event");
+    doc.put_const("event.kind", "event");
     doc.put_list("event.category", &["network"]);
     doc.put_list("event.type", &["info"]);
-    doc.put_str("observer.type", "dns");
+    doc.put_const("observer.type", "dns");
 
     for field in fields {
         match field.key() {

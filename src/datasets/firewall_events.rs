@@ -15,9 +15,9 @@ use crate::ecs::url;
 use crate::record::Field;
 
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
-    doc.put_str("event.kind", "event");
+    doc.put_const("event.kind", "event");
     doc.put_list("event.category", &["network"]);
-    doc.put_str("observer.type", "firewall");
+    doc.put_const("observer.type", "firewall");
 
     let mut request = UrlFields::default();
     let mut referer = Referer::default();

@@ -15,9 +15,9 @@ use crate::ecs::{protocol, url, user_agent};
 use crate::record::Field;
 
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
-    doc.put_str("event.kind", "event");
+    doc.put_const("event.kind", "event");
     doc.put_list("event.category", &["network", "web"]);
-    doc.put_str("observer.type", "proxy");
+    doc.put_const("observer.type", "proxy");
 
     let mut request = UrlFields::default();
     let (mut start, mut end) = (None, None);

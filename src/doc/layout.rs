@@ -7,7 +7,8 @@
 //! order, and the bytes between their values (`},"geo":{"city_name":`). Records of one
 //! Logpush job put the same few sequences of paths again and again, so layouts are cached
 //! per thread, keyed by that sequence, and most documents are written by copying bytes
-//! between values.
+//! between values. Constants of the mappings (`"event":{"kind":"event"`) are part of the
+//! shape, and written into the glue with the keys.
 
 use std::cell::RefCell;
 
@@ -34,9 +35,12 @@ impl Layout {
         derive_addresses(&mut order, entries);
         let mut glue = Vec::with_capacity(order.len() * 16);
         let mut steps = Vec::with_capacity(order.len());
-        nest(&order, &mut glue, |glue, entry| {
-            let end = u32::try_from(glue.len()).unwrap_or(u32::MAX);
-            steps.push((end, u32::try_from(entry).unwrap_or(u32::MAX)));
+        nest(&order, &mut glue, |glue, entry| match entries.get(entry) {
+            Some((_, value @ (Value::Const(_) | Value::StaticStrs(_)))) => write_value(value, glue),
+            _ => {
+                let end = u32::try_from(glue.len()).unwrap_or(u32::MAX);
+                steps.push((end, u32::try_from(entry).unwrap_or(u32::MAX)));
+            }
         });
         // Padding, so that any glue can be read 16 bytes at a time (see `write`).
         glue.extend_from_slice(&[0; 16]);
@@ -78,24 +82,39 @@ pub fn write(entries: Entries, out: &mut Vec<u8>) {
     });
 }
 
-/// What a layout depends on: each entry's path, and whether its value is a string (only
-/// string domains and IPs make an address). A path is recorded by the address and length of
-/// its `&'static str`: equal means the same text. The same text at another address is only
-/// another shape, never a wrong layout.
+/// What a layout depends on: each entry's path, whether its value is a string (only string
+/// domains and IPs make an address), and the constants. A `&'static` path or constant is
+/// recorded by its address and length: equal means the same text. The same text at another
+/// address is only another shape, never a wrong layout.
 #[derive(PartialEq, Eq)]
 struct Shape {
     hash: u64,
-    entries: Vec<(usize, usize, bool)>,
+    /// `(path, kind)` per entry: the kind is 0 for a value, 1 for a string value, or the
+    /// constant (see `text_word`).
+    entries: Vec<(u64, u64)>,
+}
+
+/// The address and length of static text, in one word: addresses are below 2^48 on the
+/// 64-bit targets (and 2^32 on wasm32), paths and constants far shorter than 2^16 bytes.
+fn text_word(address: usize, len: usize) -> u64 {
+    address as u64 | (len as u64) << 48
 }
 
 impl Shape {
     /// The shape of `entries`, in `buffer`.
-    fn of(entries: Entries, mut buffer: Vec<(usize, usize, bool)>) -> Self {
+    fn of(entries: Entries, mut buffer: Vec<(u64, u64)>) -> Self {
         buffer.clear();
-        buffer.extend(entries.iter().map(|(path, value)| (path.as_ptr() as usize, path.len(), matches!(value, Value::Str(_)))));
-        let hash = buffer.iter().fold(buffer.len() as u64, |hash, &(address, len, is_str)| {
-            let word = address as u64 ^ ((len as u64) << 48) ^ u64::from(is_str);
-            (hash.rotate_left(5) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        buffer.extend(entries.iter().map(|(path, value)| {
+            let kind = match value {
+                Value::Str(_) => 1,
+                Value::Const(text) => text_word(text.as_ptr() as usize, text.len()),
+                Value::StaticStrs(list) => text_word(list.as_ptr() as usize, list.len()),
+                _ => 0,
+            };
+            (text_word(path.as_ptr() as usize, path.len()), kind)
+        }));
+        let hash = buffer.iter().fold(buffer.len() as u64, |hash, &(path, kind)| {
+            (hash.rotate_left(5) ^ path ^ kind.rotate_left(17)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
         });
         Shape { hash, entries: buffer }
     }
@@ -116,7 +135,7 @@ struct Layouts {
     hashes: Vec<u64>,
     oldest: usize,
     /// The buffer of the shape looked for, kept for the next document.
-    spare: Vec<(usize, usize, bool)>,
+    spare: Vec<(u64, u64)>,
 }
 
 impl Layouts {
