@@ -226,7 +226,7 @@ pub(crate) fn keep_spare<T, U>(spare: &'static std::thread::LocalKey<Cell<Vec<U>
 const MAX_NESTING: usize = 128;
 
 fn parse_record<'a>(text: &'a str, buffer: Vec<Field<'static>>) -> Result<Vec<Field<'a>>, Failure> {
-    let fields = record::parse_fields_into(text.trim(), recycle(buffer)).map_err(|e| {
+    let (fields, shallow) = record::parse_fields_into(text.trim(), recycle(buffer)).map_err(|e| {
         let kind = if e.to_string().contains("recursion limit") {
             ErrorKind::TooDeep
         } else if e.is_data() {
@@ -236,9 +236,11 @@ fn parse_record<'a>(text: &'a str, buffer: Vec<Field<'static>>) -> Result<Vec<Fi
         };
         Failure::new(kind, e.to_string())
     })?;
-    // The record object is one level; its values may nest one less.
+    // The record object is one level; its values may nest one less. Records the scanner took
+    // are known to nest less: their nested values (audit logs) are not read again.
+    const _: () = assert!((record::SCANNER_MAX_DEPTH as usize) < MAX_NESTING);
     let nested = |f: &Field| f.raw().starts_with(['{', '[']) && json::depth(f.raw()) >= MAX_NESTING;
-    if fields.iter().any(nested) {
+    if !shallow && fields.iter().any(nested) {
         return Err(Failure::new(ErrorKind::TooDeep, format!("record nests deeper than {MAX_NESTING} levels")));
     }
     Ok(fields)

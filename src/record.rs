@@ -91,16 +91,16 @@ pub fn decode_str(raw: &str) -> Option<Cow<'_, str>> {
 
 /// Parses a JSON object into its top-level fields, in input order.
 pub fn parse_fields(json: &str) -> Result<Vec<Field<'_>>, serde_json::Error> {
-    parse_fields_into(json, Vec::new())
+    parse_fields_into(json, Vec::new()).map(|(fields, _)| fields)
 }
 
 /// `parse_fields`, into `buffer` (emptied first), so that a buffer can serve record after
-/// record.
-pub fn parse_fields_into<'a>(json: &'a str, mut buffer: Vec<Field<'a>>) -> Result<Vec<Field<'a>>, serde_json::Error> {
+/// record; and whether the values are known to nest at most `SCANNER_MAX_DEPTH` levels.
+pub fn parse_fields_into<'a>(json: &'a str, mut buffer: Vec<Field<'a>>) -> Result<(Vec<Field<'a>>, bool), serde_json::Error> {
     buffer.clear();
     match Scanner::new(json).fields(buffer) {
-        Some(fields) => Ok(fields),
-        None => parse_fields_with_serde(json),
+        Some(fields) => Ok((fields, true)),
+        None => parse_fields_with_serde(json).map(|fields| (fields, false)),
     }
 }
 
@@ -111,7 +111,7 @@ fn parse_fields_with_serde(json: &str) -> Result<Vec<Field<'_>>, serde_json::Err
 }
 
 /// How deeply values may nest for the scanner; deeper ones are left to serde_json.
-const SCANNER_MAX_DEPTH: u32 = 64;
+pub const SCANNER_MAX_DEPTH: u32 = 64;
 
 /// The fast path of `parse_fields`: a parser for a subset of the JSON serde_json accepts,
 /// giving the same fields. It gives up (`None`) on anything else (keys with escapes, values
