@@ -246,7 +246,7 @@ pub(super) fn user_agent<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
         return;
     };
     match &text {
-        Cow::Borrowed(borrowed) => put_user_agent(doc, user_agent::parse(borrowed)),
+        Cow::Borrowed(borrowed) => put_user_agent(doc, user_agent::parse_cached(borrowed)),
         Cow::Owned(owned) => put_user_agent(doc, user_agent::parse(owned).into_owned()),
     }
     doc.put_str("user_agent.original", text);

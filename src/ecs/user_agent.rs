@@ -8,8 +8,11 @@
 //! than the whole normalizer; clients this parser does not know get only `user_agent.original`.
 //!
 //! No regex, no allocation except where a version is rewritten (`10_15_7` → `10.15.7`).
+//! The headers of a Logpush job repeat (a few browsers make most requests): `parse_cached`
+//! keeps the parts of recent headers, as Elasticsearch's user_agent processor does.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// What a User-Agent says; every part optional.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -123,6 +126,88 @@ pub fn parse(ua: &str) -> UserAgent<'_> {
     let android = out.os_name.as_deref() == Some("Android");
     out.device_name = scan.device.or_else(|| android.then(|| android_model(ua)).flatten()).map(Cow::Borrowed);
     out
+}
+
+/// Headers up to this long are cached (longer ones are rare, and parsed each time), in this
+/// many slots: at most 64 KB kept per thread.
+const CACHED_LEN: usize = 512;
+const CACHE_SLOTS: usize = 128;
+
+/// A part of a cached header's parse: a span of the header, or other text (the parser's own
+/// names, rewritten versions).
+#[derive(Clone)]
+enum CachedPart {
+    Span(usize, usize),
+    Text(Box<str>),
+}
+
+struct CachedHeader {
+    header: Box<str>,
+    parts: [Option<CachedPart>; 5],
+}
+
+thread_local! {
+    static CACHE: RefCell<Vec<Option<CachedHeader>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `parse`, remembering the parts of recent headers.
+pub fn parse_cached(ua: &str) -> UserAgent<'_> {
+    if ua.len() > CACHED_LEN {
+        return parse(ua);
+    }
+    let slot = (hash(ua.as_bytes()) % CACHE_SLOTS as u64) as usize;
+    let cached = CACHE.with(|cache| {
+        let cache = cache.try_borrow().ok()?;
+        let entry = cache.get(slot)?.as_ref().filter(|entry| &*entry.header == ua)?;
+        Some(entry.parts.clone().map(|part| part.and_then(|part| restore(ua, part))))
+    });
+    if let Some([name, version, os_name, os_version, device_name]) = cached {
+        return UserAgent { name, version, os_name, os_version, device_name };
+    }
+    let parsed = parse(ua);
+    let parts = [&parsed.name, &parsed.version, &parsed.os_name, &parsed.os_version, &parsed.device_name]
+        .map(|part| part.as_deref().map(|part| remember(ua, part)));
+    CACHE.with(|cache| {
+        if let Ok(mut cache) = cache.try_borrow_mut() {
+            if cache.is_empty() {
+                cache.resize_with(CACHE_SLOTS, || None);
+            }
+            if let Some(entry) = cache.get_mut(slot) {
+                *entry = Some(CachedHeader { header: ua.into(), parts });
+            }
+        }
+    });
+    parsed
+}
+
+/// How a part of `ua`'s parse is kept: a span when it is a slice of `ua`.
+fn remember(ua: &str, part: &str) -> CachedPart {
+    let start = (part.as_ptr() as usize).checked_sub(ua.as_ptr() as usize);
+    match start.filter(|&start| ua.get(start..start + part.len()).is_some()) {
+        Some(start) => CachedPart::Span(start, part.len()),
+        None => CachedPart::Text(part.into()),
+    }
+}
+
+fn restore(ua: &str, part: CachedPart) -> Option<Cow<'_, str>> {
+    match part {
+        CachedPart::Span(start, len) => ua.get(start..start + len).map(Cow::Borrowed),
+        CachedPart::Text(text) => Some(Cow::Owned(text.into())),
+    }
+}
+
+/// A fast non-cryptographic hash of a header (FxHash-like, eight bytes at a time).
+fn hash(bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut hash = bytes.len() as u64;
+    for chunk in &mut chunks {
+        let word = chunk.try_into().map_or(0, u64::from_le_bytes);
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    for &byte in chunks.remainder() {
+        hash = (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    hash ^ hash >> 29
 }
 
 /// One pass over the tokens of the header (split at spaces, parentheses, `;` and `,`).
@@ -515,6 +600,31 @@ mod tests {
             let _ = parse(ua);
         }
         expect("Mozilla/5.0 (Windows NT 10.0) Chrome/ Safari/", [Some("Chrome"), None, Some("Windows"), Some("10"), None]);
+    }
+
+    #[test]
+    fn cached_parses_match_fresh_ones() {
+        let headers: Vec<String> = (0..400)
+            .map(|i| match i % 4 {
+                0 => format!("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_{i}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.{i} Safari/605.1.15"),
+                1 => format!("Mozilla/5.0 (Linux; Android 14; SM-S91{i}B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.{i}.0 Mobile Safari/537.36"),
+                2 => format!("curl/8.{i}.0"),
+                _ => format!("Mozilla/5.0 (compatible; Googlebot/2.{i}; +http://www.google.com/bot.html)"),
+            })
+            .collect();
+        // Twice: first misses, then hits (and slots reused by other headers).
+        for _ in 0..2 {
+            for header in &headers {
+                let cached = parse_cached(header);
+                assert_eq!(cached, parse(header), "{header}");
+                // Spans of the header are borrowed from it, as a fresh parse's are.
+                if let Some(Cow::Borrowed(version)) = &cached.version {
+                    assert!(header.as_bytes().as_ptr_range().contains(&version.as_ptr()), "{header}");
+                }
+            }
+        }
+        let long = format!("Mozilla/5.0 (Windows NT 10.0) Chrome/1.0 {}", "x".repeat(CACHED_LEN));
+        assert_eq!(parse_cached(&long), parse(&long));
     }
 
     #[test]
