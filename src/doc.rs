@@ -31,7 +31,8 @@ pub enum Value<'a> {
     Int(i64),
     Bool(bool),
     Time(Timestamp),
-    Strs(Vec<Cow<'a, str>>),
+    /// One of the document's `related.*` lists.
+    Related(Related),
     StaticStrs(&'static [&'static str]),
     Object(Vec<(Cow<'a, str>, Value<'a>)>),
 }
@@ -42,10 +43,9 @@ impl Value<'_> {
             Value::Str(s) => s.is_empty(),
             Value::Const(s) => s.is_empty(),
             Value::Json(j) => json::is_empty_value(j),
-            Value::Strs(list) => list.is_empty(),
             Value::StaticStrs(list) => list.is_empty(),
             Value::Object(entries) => entries.is_empty(),
-            Value::Int(_) | Value::Bool(_) | Value::Time(_) => false,
+            Value::Int(_) | Value::Bool(_) | Value::Time(_) | Value::Related(_) => false,
         }
     }
 }
@@ -127,28 +127,36 @@ impl Endpoint {
     }
 }
 
-/// `related.*` values, each list deduplicated.
-#[derive(Default)]
-struct Related<'a> {
-    ip: Vec<Cow<'a, str>>,
-    hosts: Vec<Cow<'a, str>>,
-    user: Vec<Cow<'a, str>>,
-    hash: Vec<Cow<'a, str>>,
+/// The `related.*` lists. A document keeps their values in one vector, each list
+/// deduplicated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Related {
+    Hash,
+    Hosts,
+    Ip,
+    User,
 }
 
-/// Past this many values a `related.*` list is deduplicated once, when the document is written
+impl Related {
+    const ALL: [Related; 4] = [Related::Hash, Related::Hosts, Related::Ip, Related::User];
+
+    fn path(self) -> &'static str {
+        match self {
+            Related::Hash => "related.hash",
+            Related::Hosts => "related.hosts",
+            Related::Ip => "related.ip",
+            Related::User => "related.user",
+        }
+    }
+}
+
+/// Past this many values `related.*` is deduplicated once, when the document is written
 /// (O(n log n)), not on every push (O(n²)): a record repeating a key thousands of times must not
 /// stall the pipeline (a 1 MiB record of duplicate `ActorIP`s took 5 s).
 const RELATED_LINEAR_LIMIT: usize = 64;
 
-fn push_unique<'a>(list: &mut Vec<Cow<'a, str>>, value: Cow<'a, str>) {
-    if !value.is_empty() && (list.len() >= RELATED_LINEAR_LIMIT || !list.contains(&value)) {
-        list.push(value);
-    }
-}
-
 /// Removes repeated values, keeping the first of each in place.
-fn dedup_in_order(list: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
+fn dedup_in_order<T: Ord>(list: Vec<T>) -> Vec<T> {
     if list.len() <= RELATED_LINEAR_LIMIT {
         return list;
     }
@@ -168,12 +176,15 @@ fn dedup_in_order(list: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
     list.into_iter().zip(keep).filter_map(|(value, keep)| keep.then_some(value)).collect()
 }
 
+/// `related.*` values, by list, in the order they were added.
+type RelatedValues<'a> = [(Related, Cow<'a, str>)];
+
 /// An output document under construction.
 pub struct Doc<'a> {
     /// `(path, value)` in the order they were put.
     fields: Vec<(&'static str, Value<'a>)>,
     vendor: Vec<(Cow<'a, str>, Value<'a>)>,
-    related: Related<'a>,
+    related: Vec<(Related, Cow<'a, str>)>,
     notes: Vec<String>,
 }
 
@@ -183,7 +194,8 @@ impl<'a> Doc<'a> {
         let (mut fields, mut vendor) = (crate::recycle(SPARE_FIELDS.take()), crate::recycle(SPARE_VENDOR.take()));
         fields.reserve(48);
         vendor.reserve(32);
-        Doc { fields, vendor, related: Related::default(), notes: Vec::new() }
+        let related = crate::recycle(SPARE_RELATED.take());
+        Doc { fields, vendor, related, notes: Vec::new() }
     }
 
     /// A normalized document of `dataset`.
@@ -361,19 +373,26 @@ impl<'a> Doc<'a> {
     }
 
     pub fn related_ip(&mut self, value: Cow<'a, str>) {
-        push_unique(&mut self.related.ip, value);
+        self.relate(Related::Ip, value);
     }
 
     pub fn related_host(&mut self, value: Cow<'a, str>) {
-        push_unique(&mut self.related.hosts, value);
+        self.relate(Related::Hosts, value);
     }
 
     pub fn related_user(&mut self, value: Cow<'a, str>) {
-        push_unique(&mut self.related.user, value);
+        self.relate(Related::User, value);
     }
 
     pub fn related_hash(&mut self, value: Cow<'a, str>) {
-        push_unique(&mut self.related.hash, value);
+        self.relate(Related::Hash, value);
+    }
+
+    fn relate(&mut self, list: Related, value: Cow<'a, str>) {
+        let known = |(l, v): &(Related, Cow<'a, str>)| *l == list && *v == value;
+        if !value.is_empty() && (self.related.len() >= RELATED_LINEAR_LIMIT || !self.related.iter().any(known)) {
+            self.related.push((list, value));
+        }
     }
 
     /// Keeps a field with no ECS home as `cloudflare.<Name>`, with Cloudflare's value.
@@ -397,11 +416,12 @@ impl<'a> Doc<'a> {
 
     /// Writes the document as one line of compact JSON.
     pub fn write(mut self, message: Option<Original<'a>>, out: &mut Vec<u8>) {
-        let Related { ip, hosts, user, hash } = std::mem::take(&mut self.related);
-        self.put("related.ip", Value::Strs(dedup_in_order(ip)));
-        self.put("related.hosts", Value::Strs(dedup_in_order(hosts)));
-        self.put("related.user", Value::Strs(dedup_in_order(user)));
-        self.put("related.hash", Value::Strs(dedup_in_order(hash)));
+        let related = dedup_in_order(std::mem::take(&mut self.related));
+        for list in Related::ALL {
+            if related.iter().any(|(l, _)| *l == list) {
+                self.put(list.path(), Value::Related(list));
+            }
+        }
         if !self.notes.is_empty() {
             let notes = self.notes.join("; ");
             self.put_str("error.message", notes);
@@ -415,8 +435,9 @@ impl<'a> Doc<'a> {
         vendor.dedup_by(|later, earlier| later.0 == earlier.0);
         self.put("cloudflare", Value::Object(vendor));
 
-        layout::write(&self.fields, out);
+        layout::write(&self.fields, &related, out);
         // Keep the vectors for the next document.
+        crate::keep_spare(&SPARE_RELATED, related);
         if let Some(("cloudflare", Value::Object(vendor))) = self.fields.last_mut() {
             crate::keep_spare(&SPARE_VENDOR, std::mem::take(vendor));
         }
@@ -447,6 +468,7 @@ thread_local! {
     /// The vectors of the last document written, kept for the next one (see `crate::recycle`).
     static SPARE_FIELDS: Cell<Vec<(&'static str, Value<'static>)>> = const { Cell::new(Vec::new()) };
     static SPARE_VENDOR: Cell<Vec<(Cow<'static, str>, Value<'static>)>> = const { Cell::new(Vec::new()) };
+    static SPARE_RELATED: Cell<Vec<(Related, Cow<'static, str>)>> = const { Cell::new(Vec::new()) };
 }
 
 /// Deepest nesting kept as JSON under `cloudflare.*`. Deeper user data (audit values, custom
@@ -497,7 +519,7 @@ fn reborrow<'a>(source: &Cow<'a, str>, derived: Cow<'_, str>) -> Cow<'a, str> {
     }
 }
 
-fn write_value(value: &Value, out: &mut Vec<u8>) {
+fn write_value(value: &Value, related: &RelatedValues, out: &mut Vec<u8>) {
     match value {
         Value::Str(s) => json::write_str(out, s),
         Value::Const(s) => json::write_str(out, s),
@@ -509,7 +531,7 @@ fn write_value(value: &Value, out: &mut Vec<u8>) {
             ts.write_ecs(out);
             out.push(b'"');
         }
-        Value::Strs(list) => write_array(list.iter().map(|s| s.as_ref()), out),
+        Value::Related(list) => write_array(related.iter().filter(|(l, _)| l == list).map(|(_, v)| v.as_ref()), out),
         Value::StaticStrs(list) => write_array(list.iter().copied(), out),
         Value::Object(entries) => {
             out.push(b'{');
@@ -519,7 +541,7 @@ fn write_value(value: &Value, out: &mut Vec<u8>) {
                 }
                 json::write_str(out, key);
                 out.push(b':');
-                write_value(value, out);
+                write_value(value, related, out);
             }
             out.push(b'}');
         }

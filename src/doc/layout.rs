@@ -12,7 +12,7 @@
 
 use std::cell::RefCell;
 
-use super::{Endpoint, Value, write_value};
+use super::{Endpoint, RelatedValues, Value, write_value};
 
 /// Entries: `(path, value)`, in the order they were put.
 type Entries<'e, 'a> = &'e [(&'static str, Value<'a>)];
@@ -36,7 +36,7 @@ impl Layout {
         let mut glue = Vec::with_capacity(order.len() * 16);
         let mut steps = Vec::with_capacity(order.len());
         nest(&order, &mut glue, |glue, entry| match entries.get(entry) {
-            Some((_, value @ (Value::Const(_) | Value::StaticStrs(_)))) => write_value(value, glue),
+            Some((_, value @ (Value::Const(_) | Value::StaticStrs(_)))) => write_value(value, &[], glue),
             _ => {
                 let end = u32::try_from(glue.len()).unwrap_or(u32::MAX);
                 steps.push((end, u32::try_from(entry).unwrap_or(u32::MAX)));
@@ -48,14 +48,14 @@ impl Layout {
     }
 
     /// Writes the document: glue, value, glue, value, ..., glue.
-    fn write(&self, entries: Entries, out: &mut Vec<u8>) {
+    fn write(&self, entries: Entries, related: &RelatedValues, out: &mut Vec<u8>) {
         let mut start = 0;
         for &(end, entry) in &self.steps {
             let end = end as usize;
             write_glue(out, &self.glue, start, end);
             start = end;
             if let Some((_, value)) = entries.get(entry as usize) {
-                write_value(value, out);
+                write_value(value, related, out);
             }
         }
         write_glue(out, &self.glue, start, self.glue.len() - 16);
@@ -75,10 +75,10 @@ fn write_glue(out: &mut Vec<u8>, glue: &[u8], start: usize, end: usize) {
 }
 
 /// Writes `entries` as a document, with the cached layout of their shape if there is one.
-pub fn write(entries: Entries, out: &mut Vec<u8>) {
+pub fn write(entries: Entries, related: &RelatedValues, out: &mut Vec<u8>) {
     LAYOUTS.with(|cache| match cache.try_borrow_mut() {
-        Ok(mut cache) => cache.write(entries, out),
-        Err(_) => Layout::new(entries, Shape::of(entries, Vec::new())).write(entries, out),
+        Ok(mut cache) => cache.write(entries, related, out),
+        Err(_) => Layout::new(entries, Shape::of(entries, Vec::new())).write(entries, related, out),
     });
 }
 
@@ -139,16 +139,16 @@ struct Layouts {
 }
 
 impl Layouts {
-    fn write(&mut self, entries: Entries, out: &mut Vec<u8>) {
+    fn write(&mut self, entries: Entries, related: &RelatedValues, out: &mut Vec<u8>) {
         let shape = Shape::of(entries, std::mem::take(&mut self.spare));
         let found = self.hashes.iter().zip(&self.layouts).find(|&(&hash, layout)| hash == shape.hash && layout.shape == shape);
         if let Some((_, layout)) = found {
-            layout.write(entries, out);
+            layout.write(entries, related, out);
             self.spare = shape.entries;
             return;
         }
         let layout = Layout::new(entries, shape);
-        layout.write(entries, out);
+        layout.write(entries, related, out);
         // Records with thousands of repeated keys make layouts not worth keeping.
         if layout.shape.entries.len() > MAX_CACHED_ENTRIES {
             return;
