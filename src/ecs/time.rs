@@ -7,7 +7,7 @@
 //! Out: UTC `YYYY-MM-DDTHH:MM:SSZ`, or `YYYY-MM-DDTHH:MM:SS.ffffffZ` when the sub-second part
 //! is non-zero (always 6 digits; finer digits are truncated).
 
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDate};
 
 /// A point in time, UTC, within the years 0000–9999 (what the output format can express).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,8 +60,36 @@ impl Timestamp {
         if let Ok(value) = text.parse::<i64>() {
             return Timestamp::from_integer(value, unit);
         }
-        let parsed = DateTime::parse_from_rfc3339(text).ok()?;
-        Timestamp::new(parsed.timestamp(), parsed.timestamp_subsec_nanos())
+        Timestamp::parse_utc(text).or_else(|| {
+            let parsed = DateTime::parse_from_rfc3339(text).ok()?;
+            Timestamp::new(parsed.timestamp(), parsed.timestamp_subsec_nanos())
+        })
+    }
+
+    /// The shape Logpush writes, `YYYY-MM-DDTHH:MM:SS[.f]Z` with 1–9 fractional digits,
+    /// without chrono's general parser. `None` for anything else (offsets, lowercase `t`/`z`,
+    /// leap seconds, more fractional digits, invalid dates), which chrono then decides.
+    fn parse_utc(text: &str) -> Option<Self> {
+        let (head, rest) = text.as_bytes().split_first_chunk::<19>()?;
+        let [y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1] = *head else {
+            return None;
+        };
+        let nanos = match rest {
+            [b'Z'] => 0,
+            // Scaled to nanoseconds: one zero for each of the 9 digits not written.
+            [b'.', fraction @ .., b'Z'] if (1..=9).contains(&fraction.len()) => {
+                (fraction.len()..9).fold(decimal(fraction)?, |nanos, _| nanos * 10)
+            }
+            _ => return None,
+        };
+        let date = NaiveDate::from_ymd_opt(
+            i32::try_from(decimal(&[y0, y1, y2, y3])?).ok()?,
+            decimal(&[mo0, mo1])?,
+            decimal(&[d0, d1])?,
+        )?;
+        // Declines second 60, a leap second, for chrono's parser.
+        let time = date.and_hms_opt(decimal(&[h0, h1])?, decimal(&[mi0, mi1])?, decimal(&[s0, s1])?)?;
+        Timestamp::new(time.and_utc().timestamp(), nanos)
     }
 
     /// Nanoseconds from `earlier` to `self` (negative when `self` is before it), for
@@ -74,58 +102,60 @@ impl Timestamp {
 
     /// Appends the ECS form (`2022-07-07T22:42:06.004000Z`).
     pub fn write_ecs(&self, out: &mut Vec<u8>) {
-        // Plain arithmetic rather than chrono's calendar types: this runs for every
+        // Plain arithmetic rather than chrono's calendar types or `fmt`: this runs for every
         // timestamp written, and took several times longer through `DateTime`.
-        let (year, month, day) = civil_from_days(self.secs.div_euclid(86_400));
-        let second_of_day = self.secs.rem_euclid(86_400) as u32; // below 86 400
-        let [y0, y1, y2, y3] = digits(year);
-        let [mo0, mo1] = digits(month);
-        let [d0, d1] = digits(day);
-        let [h0, h1] = digits(second_of_day / 3600);
-        let [mi0, mi1] = digits(second_of_day / 60 % 60);
-        let [s0, s1] = digits(second_of_day % 60);
+        // Counted from 0000-01-01, which `Timestamp::new` keeps non-negative: unsigned
+        // divisions are cheaper.
+        let since_year_0 = u64::try_from(self.secs - MIN_SECS).unwrap_or_default();
+        let (year, month, day) = civil_from_days(since_year_0 / 86_400);
+        let second_of_day = (since_year_0 % 86_400) as u32;
+        let [y0, y1] = two_digits(year / 100);
+        let [y2, y3] = two_digits(year % 100);
+        let [mo0, mo1] = two_digits(month);
+        let [d0, d1] = two_digits(day);
+        let [h0, h1] = two_digits(second_of_day / 3600);
+        let [mi0, mi1] = two_digits(second_of_day / 60 % 60);
+        let [s0, s1] = two_digits(second_of_day % 60);
+        out.extend_from_slice(&[
+            y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1,
+        ]);
         let micros = self.nanos / 1_000;
-        let [u0, u1, u2, u3, u4, u5] = digits(micros);
-        let text = [
-            y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1, b'.', u0, u1, u2,
-            u3, u4, u5, b'Z',
-        ];
-        match text.split_first_chunk::<19>() {
-            Some((seconds, _)) if micros == 0 => {
-                out.extend_from_slice(seconds);
-                out.push(b'Z');
-            }
-            _ => out.extend_from_slice(&text),
+        if micros != 0 {
+            let [u0, u1] = two_digits(micros / 10_000);
+            let [u2, u3] = two_digits(micros / 100 % 100);
+            let [u4, u5] = two_digits(micros % 100);
+            out.extend_from_slice(&[b'.', u0, u1, u2, u3, u4, u5]);
         }
+        out.push(b'Z');
     }
 }
 
-/// `(year, month, day)` of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`),
+/// `(year, month, day)` of a day counted from 0000-01-01 (Howard Hinnant's `civil_from_days`),
 /// for the years `Timestamp` allows (0000-9999).
-fn civil_from_days(days: i64) -> (u32, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097; // 0..146 096
+fn civil_from_days(days: u64) -> (u32, u32, u32) {
+    // Days from -0400-03-01, one 400-year era before Hinnant's 0000-03-01, so that January and
+    // February of year 0 are not negative; below 2^32 for years up to 9999.
+    let z = u32::try_from(days + 146_097 - 60).unwrap_or_default();
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
     let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100); // from March 1st
     let month_index = (5 * day_of_year + 2) / 153; // March = 0
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
     let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    let small = |n: i64| u32::try_from(n).unwrap_or_default();
-    (small(year), small(month), small(day))
+    let year = (year_of_era + era * 400 + u32::from(month <= 2)).saturating_sub(400);
+    (year, month, day)
 }
 
-/// `value` as exactly `N` decimal digits (zero-padded, higher digits dropped).
-fn digits<const N: usize>(value: u32) -> [u8; N] {
-    let mut digits = [b'0'; N];
-    let mut rest = value;
-    for digit in digits.iter_mut().rev() {
-        // `% 10` keeps one digit, so the cast is lossless.
-        *digit = b'0' + (rest % 10) as u8;
-        rest /= 10;
-    }
-    digits
+/// The value of a run of ASCII digits (at most 9, so it fits), or `None` if any is not one.
+fn decimal(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0, |value, &d| d.is_ascii_digit().then(|| value * 10 + u32::from(d - b'0')))
+}
+
+/// `value` (below 100) as two decimal digits.
+fn two_digits(value: u32) -> [u8; 2] {
+    // Both below 10 for such values, so the casts are lossless.
+    [b'0' + (value / 10) as u8, b'0' + (value % 10) as u8]
 }
 
 #[cfg(test)]
@@ -202,6 +232,101 @@ mod tests {
             let ts = Timestamp::new(secs, [0, 999_999_999, 4_000_000, 1_000][i % 4]).unwrap();
             assert_eq!(ecs(Some(ts)), chrono_ecs(&ts), "{secs}");
         }
+    }
+
+    /// `parse_str` for RFC 3339 through chrono only: what the fast path must agree with.
+    fn with_chrono(text: &str) -> Option<Timestamp> {
+        let parsed = DateTime::parse_from_rfc3339(text).ok()?;
+        Timestamp::new(parsed.timestamp(), parsed.timestamp_subsec_nanos())
+    }
+
+    #[test]
+    fn utc_fast_path_takes_logpush_shapes() {
+        for text in [
+            "2024-03-11T16:16:09Z",
+            "2024-03-01T21:11:26.504014567Z",
+            "2024-03-23T00:57:26.615Z",
+            "2024-03-23T00:57:26.6Z",
+            "2024-02-29T23:59:59.000000000Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z",
+        ] {
+            let fast = Timestamp::parse_utc(text);
+            assert!(fast.is_some(), "{text}");
+            assert_eq!(fast, with_chrono(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn utc_fast_path_declines_the_rest_to_chrono() {
+        for text in [
+            "2017-09-30T00:28:24+08:00",
+            "2017-09-29T16:28:24.5-00:30",
+            "2017-09-29T16:28:24+00:00",
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60.5Z",
+            "2017-09-29t16:28:24z",
+            "2017-09-29t16:28:24Z",
+            "2017-09-29 16:28:24Z",
+            "2017-09-29T16:28:24.4330002001Z",
+            "2017-09-29T16:28:24.Z",
+            "2017-09-29T16:28:24.12a4Z",
+            "2017-09-29T16:28:24",
+            "2017-09-29T16:28:24ZZ",
+            "2023-02-29T00:00:00Z",
+            "2023-04-31T00:00:00Z",
+            "2023-13-01T00:00:00Z",
+            "2023-00-01T00:00:00Z",
+            "2023-01-00T00:00:00Z",
+            "2023-01-01T24:00:00Z",
+            "2023-01-01T00:60:00Z",
+            "+2023-01-01T00:00:00Z",
+            "2023-1-01T00:00:00Z",
+            "2023-01-01T00:00:0+Z",
+            "１２３４-01-01T00:00:00Z",
+        ] {
+            assert_eq!(Timestamp::parse_utc(text), None, "{text}");
+            assert_eq!(Timestamp::parse_str(text, Unit::Auto), with_chrono(text), "{text}");
+        }
+        // What chrono makes of some of them.
+        assert_eq!(ecs(Timestamp::parse_str("2017-09-29t16:28:24z", Unit::Auto)), "2017-09-29T16:28:24Z");
+        assert_eq!(
+            ecs(Timestamp::parse_str("2017-09-29T16:28:24.4330012001Z", Unit::Auto)),
+            "2017-09-29T16:28:24.433001Z"
+        );
+        assert_eq!(Timestamp::parse_str("2023-02-29T00:00:00Z", Unit::Auto), None);
+    }
+
+    #[test]
+    fn utc_fast_path_agrees_with_chrono_across_the_range() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let secs = MIN_SECS + (seed % (MAX_SECS - MIN_SECS) as u64) as i64;
+            let nanos = (seed >> 33) as u32 % 1_000_000_000;
+            let time = DateTime::from_timestamp(secs, nanos).unwrap();
+            let digits = i % 10;
+            let text = match digits {
+                0 => time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                _ => format!("{}.{}Z", time.format("%Y-%m-%dT%H:%M:%S"), &format!("{nanos:09}")[..digits]),
+            };
+            let fast = Timestamp::parse_utc(&text);
+            assert!(fast.is_some(), "{text}");
+            assert_eq!(fast, with_chrono(&text), "{text}");
+        }
+    }
+
+    #[test]
+    fn unix_strings() {
+        assert_eq!(ecs(Timestamp::parse_str(" 1710524263 ", Unit::Auto)), "2024-03-15T17:37:43Z");
+        assert_eq!(ecs(Timestamp::parse_str("+1710524263", Unit::Auto)), "2024-03-15T17:37:43Z");
+        assert_eq!(ecs(Timestamp::parse_str("-1", Unit::Auto)), "1969-12-31T23:59:59Z");
+        assert_eq!(ecs(Timestamp::parse_str("1710524263123", Unit::Auto)), "2024-03-15T17:37:43.123000Z");
+        assert_eq!(ecs(Timestamp::parse_str("9223372036854775807", Unit::Auto)), "2262-04-11T23:47:16.854775Z");
+        assert_eq!(Timestamp::parse_str("9223372036854775808", Unit::Auto), None);
+        assert_eq!(Timestamp::parse_str("-99999999999", Unit::Auto), None);
     }
 
     #[test]
