@@ -26,14 +26,20 @@ pub fn split(name: &str) -> DomainParts<'_> {
     let Some(lower) = buf.get_mut(..name.len()) else {
         return DomainParts::default();
     };
-    lower.copy_from_slice(name.as_bytes());
-    lower.make_ascii_lowercase();
-    if lower.is_empty() || lower.split(|&b| b == b'.').any(<[u8]>::is_empty) {
+    // One pass lowercases for the lookup and finds empty labels (also an empty name).
+    let mut previous = b'.';
+    for (to, &byte) in lower.iter_mut().zip(name.as_bytes()) {
+        if byte == b'.' && previous == b'.' {
+            return DomainParts::default();
+        }
+        *to = byte.to_ascii_lowercase();
+        previous = byte;
+    }
+    if previous == b'.' {
         return DomainParts::default();
     }
 
-    let label_count = lower.split(|&b| b == b'.').count();
-    let mut take = label_count;
+    let mut take = usize::MAX; // all labels, until a private rule says fewer
     let suffix_len = loop {
         let info = psl::List.find(lower.rsplit(|&b| b == b'.').take(take));
         match info.typ {
@@ -47,8 +53,10 @@ pub fn split(name: &str) -> DomainParts<'_> {
         }
     };
 
+    // Dots are ASCII, so the slices below start and end on character boundaries.
+    let last_dot = |end: usize| name.as_bytes().get(..end)?.iter().rposition(|&b| b == b'.');
     let Some(suffix_len) = suffix_len.filter(|&len| len <= name.len()) else {
-        let subdomain = name.rsplit_once('.').map(|(rest, _)| rest);
+        let subdomain = last_dot(name.len()).and_then(|dot| name.get(..dot));
         return DomainParts { subdomain, ..DomainParts::default() };
     };
     let suffix_start = name.len() - suffix_len;
@@ -57,8 +65,7 @@ pub fn split(name: &str) -> DomainParts<'_> {
         return DomainParts { top_level_domain, ..DomainParts::default() };
     }
     // `name[..suffix_start]` ends with the dot before the suffix.
-    let before_suffix = name.get(..suffix_start - 1).unwrap_or_default();
-    let (subdomain, registered_start) = match before_suffix.rfind('.') {
+    let (subdomain, registered_start) = match last_dot(suffix_start - 1) {
         Some(dot) => (name.get(..dot), dot + 1),
         None => (None, 0),
     };
@@ -83,7 +90,12 @@ impl SuffixLabels for psl::Info {
 
 /// Removes the dots DNS names carry at their ends (`example.com.` → `example.com`).
 pub fn trim_dns_dots(name: &str) -> &str {
-    name.trim_matches('.')
+    // Byte positions rather than a `char` pattern: cheaper, and dots are ASCII, so both ends
+    // fall on character boundaries.
+    let bytes = name.as_bytes();
+    let start = bytes.iter().position(|&b| b != b'.').unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|&b| b != b'.').map_or(start, |last| last + 1);
+    name.get(start..end).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -133,11 +145,24 @@ mod tests {
         assert_eq!(split(""), DomainParts::default());
         assert_eq!(split("a..com"), DomainParts::default());
         assert_eq!(split(&"a".repeat(300)), DomainParts::default());
+        assert_eq!(split(".example.com"), DomainParts::default());
+        assert_eq!(split("example.com."), DomainParts::default());
+        assert_eq!(split("."), DomainParts::default());
+    }
+
+    #[test]
+    fn keeps_non_ascii_labels() {
+        assert_eq!(split("www.Bücher.de"), parts(Some("Bücher.de"), Some("de"), Some("www")));
+        assert_eq!(split("ü.intern"), parts(None, None, Some("ü")));
     }
 
     #[test]
     fn trims_dns_dots() {
         assert_eq!(trim_dns_dots("example.com."), "example.com");
         assert_eq!(trim_dns_dots(".example.com"), "example.com");
+        assert_eq!(trim_dns_dots("..ü.example..."), "ü.example");
+        assert_eq!(trim_dns_dots("example"), "example");
+        assert_eq!(trim_dns_dots("..."), "");
+        assert_eq!(trim_dns_dots(""), "");
     }
 }
