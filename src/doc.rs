@@ -191,10 +191,11 @@ pub struct Doc<'a> {
 impl<'a> Doc<'a> {
     /// A document with nothing in it.
     pub fn empty() -> Self {
-        let (mut fields, mut vendor) = (crate::recycle(SPARE_FIELDS.take()), crate::recycle(SPARE_VENDOR.take()));
+        // Spares are kept empty, and a vector of `'static` values is one of `'a` values.
+        let (mut fields, mut vendor): (Vec<_>, Vec<_>) = (SPARE_FIELDS.take(), SPARE_VENDOR.take());
         fields.reserve(48);
         vendor.reserve(32);
-        let related = crate::recycle(SPARE_RELATED.take());
+        let related = SPARE_RELATED.take();
         Doc { fields, vendor, related, notes: Vec::new() }
     }
 
@@ -431,8 +432,11 @@ impl<'a> Doc<'a> {
             self.fields.push(("message", message.into()));
         }
         let mut vendor = std::mem::take(&mut self.vendor);
-        vendor.sort_by(|a, b| a.0.cmp(&b.0)); // stable: the first of duplicate keys wins
-        vendor.dedup_by(|later, earlier| later.0 == earlier.0);
+        // Logpush writes fields in name order, so usually there is nothing to sort.
+        if !vendor.is_sorted_by(|a, b| a.0 < b.0) {
+            vendor.sort_by(|a, b| a.0.cmp(&b.0)); // stable: the first of duplicate keys wins
+            vendor.dedup_by(|later, earlier| later.0 == earlier.0);
+        }
         self.put("cloudflare", Value::Object(vendor));
 
         layout::write(&self.fields, &related, out);

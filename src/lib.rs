@@ -226,7 +226,7 @@ pub(crate) fn keep_spare<T, U>(spare: &'static std::thread::LocalKey<Cell<Vec<U>
 const MAX_NESTING: usize = 128;
 
 fn parse_record<'a>(text: &'a str, buffer: Vec<Field<'static>>) -> Result<Vec<Field<'a>>, Failure> {
-    let (fields, shallow) = record::parse_fields_into(text.trim(), recycle(buffer)).map_err(|e| {
+    let (fields, shallow) = record::parse_fields_into(text.trim(), buffer).map_err(|e| {
         let kind = if e.to_string().contains("recursion limit") {
             ErrorKind::TooDeep
         } else if e.is_data() {
