@@ -4,23 +4,21 @@ use std::borrow::Cow;
 
 /// Appends `text` as a JSON string literal.
 ///
-/// Most strings need nothing escaped: that is checked eight bytes at a time, and they are
-/// copied at once.
+/// Most strings are short keys and values with nothing to escape, written by `write_short`;
+/// others are copied at once up to the first byte to escape.
 pub fn write_str(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
-    out.reserve(bytes.len() + 2 + 8);
-    out.push(b'"');
-    if bytes.len() <= 16 {
-        // Most values: two words at most, stored whole when there is nothing to escape.
-        let (head, tail) = bytes.split_at(bytes.len().min(8));
-        let (first, second) = (load_word(head).0, load_word(tail).0);
-        if escape_mask(first) | escape_mask(second) == 0 {
-            write_word(out, first, head.len());
-            write_word(out, second, tail.len());
-            out.push(b'"');
-            return;
-        }
+    if !write_short(out, bytes) {
+        write_long(out, bytes);
     }
+}
+
+/// Appends a string literal copied at once up to the first byte to escape. Not inlined, so
+/// that short strings do not pay for its stack frame.
+#[inline(never)]
+fn write_long(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
     let (plain, rest) = bytes.split_at_checked(plain_run(bytes)).unwrap_or((bytes, &[]));
     out.extend_from_slice(plain);
     if !rest.is_empty() {
@@ -29,146 +27,169 @@ pub fn write_str(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
-/// Appends the first `n` (at most 8) bytes of `word`: all eight are stored at once, then the
-/// length is cut back, which is cheaper than copying a variable number of bytes.
-fn write_word(out: &mut Vec<u8>, word: u64, n: usize) {
-    out.extend_from_slice(&word.to_le_bytes());
-    out.truncate(out.len() - (8 - n.min(8)));
+/// Appends up to 32 bytes with nothing to escape as a string literal; whether it did. They are
+/// stored over 34 quotes appended at once, as a head and a tail of 16, 8 or 4 bytes, which
+/// overlap when fewer (a byte loop or `memcpy` costs more), and checked a word at a time; the
+/// surplus is then cut off. Nothing is called, so no register has to be saved: without room in
+/// `out`, `write_long` grows it.
+fn write_short(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    let len = bytes.len();
+    if len > 32 || out.capacity() - out.len() < 34 {
+        return false;
+    }
+    let start = out.len();
+    out.extend_from_slice(&[b'"'; 34]);
+    let Some(quoted) = out.last_chunk_mut::<34>() else {
+        return false;
+    };
+    let mask = if let (Some(head), Some(tail)) = (bytes.first_chunk::<16>(), bytes.last_chunk::<16>()) {
+        put(quoted, 1, head);
+        put(quoted, len - 15, tail);
+        let (head, tail) = (u128::from_le_bytes(*head), u128::from_le_bytes(*tail));
+        [head, head >> 64, tail, tail >> 64].iter().fold(0, |mask, &half| mask | escape_mask(half as u64))
+    } else if let (Some(head), Some(tail)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        put(quoted, 1, head);
+        put(quoted, len - 7, tail);
+        escape_mask(u64::from_le_bytes(*head)) | escape_mask(u64::from_le_bytes(*tail))
+    } else if let (Some(head), Some(tail)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        put(quoted, 1, head);
+        put(quoted, len - 3, tail);
+        escape_mask(u64::from(u32::from_le_bytes(*head)) | u64::from(u32::from_le_bytes(*tail)) << 32)
+    } else if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+        // 1 to 3 bytes: the first, middle and last.
+        let middle = bytes.get(len / 2).copied().unwrap_or(last);
+        put(quoted, 1, &[first]);
+        put(quoted, 1 + len / 2, &[middle]);
+        put(quoted, len, &[last]);
+        escape_mask(u64::from_le_bytes([first, middle, last, b' ', b' ', b' ', b' ', b' ']))
+    } else {
+        0
+    };
+    out.truncate(if mask == 0 { start + len + 2 } else { start });
+    mask == 0
 }
 
-/// Appends `bytes` escaped, eight at a time (the last few padded with spaces). A word with
-/// nothing to escape is copied whole; in one with quotes or backslashes, a backslash is
-/// inserted before each (record text, `message`, has a quote every dozen bytes or so); a word
-/// with a control character, which is rare, is escaped byte by byte. Up to 64 bytes at a time
-/// are escaped into a buffer on the stack, then appended at once: writing to `out` directly,
-/// the compiler reloads its length after every store, since it cannot tell that the bytes
-/// written are not the vector itself.
+/// Stores `bytes` at `at` in `quoted`.
+fn put<const N: usize>(quoted: &mut [u8; 34], at: usize, bytes: &[u8; N]) {
+    if let Some(slot) = quoted.get_mut(at..at + N) {
+        slot.copy_from_slice(bytes);
+    }
+}
+
+/// Appends `bytes` escaped. Each byte's escape is looked up and stored as a whole word, then
+/// the position advanced by its length: no branch depends on the bytes (in record text,
+/// `message`, a quote comes every 5 to 10 bytes, at no regular place). Up to 128 bytes at a
+/// time are escaped into a buffer on the stack, then appended at once: writing to `out`
+/// directly, the compiler would check its capacity and reload its length for every byte.
 fn write_escaped_str(out: &mut Vec<u8>, bytes: &[u8]) {
-    // Without control characters, 64 bytes escape to at most 128; words are stored whole,
-    // up to 8 bytes past the end of what is kept.
-    let mut staged = [0u8; 64 * 2 + 8];
-    for chunk in bytes.chunks(64) {
+    // Seven groups escape to at most 7 * 16 * 6 bytes, before the room of the eighth.
+    let mut staged = [0u8; 7 * GROUP * 6 + GROUP_ROOM];
+    let (groups, rest) = bytes.as_chunks::<GROUP>();
+    for eight in groups.chunks(8) {
         let mut n = 0;
-        let mut rest = chunk;
-        while !rest.is_empty() {
-            let (word, len) = load_word(rest);
-            if zero_bytes(word & (ONES * 0xe0)) != 0 {
-                out.extend_from_slice(staged.get(..n).unwrap_or_default());
-                n = 0;
-                rest.iter().take(len).for_each(|&byte| write_escaped(out, byte));
-            } else {
-                let mut quotes = zero_bytes(word ^ (ONES * u64::from(b'"'))) | zero_bytes(word ^ (ONES * u64::from(b'\\')));
-                let mut from = 0;
-                while quotes != 0 {
-                    let at = quotes.trailing_zeros() as usize / 8;
-                    stage(&mut staged, n, word >> (8 * from));
-                    n += at - from;
-                    stage(&mut staged, n, u64::from(b'\\'));
-                    n += 1;
-                    from = at;
-                    quotes &= quotes - 1;
-                }
-                stage(&mut staged, n, word >> (8 * from));
-                n += len - from;
+        for group in eight {
+            if let Some(slots) = staged.get_mut(n..).and_then(<[u8]>::first_chunk_mut) {
+                n += escape_group(slots, group);
             }
-            rest = rest.get(len..).unwrap_or_default();
         }
         out.extend_from_slice(staged.get(..n).unwrap_or_default());
     }
-}
-
-/// The first 8 bytes of `bytes` as a little-endian word, or all of them followed by spaces;
-/// and how many bytes of `bytes` that is.
-fn load_word(bytes: &[u8]) -> (u64, usize) {
-    if let Some(word) = bytes.first_chunk::<8>() {
-        return (u64::from_le_bytes(*word), 8);
-    }
-    // 0 to 7 bytes: loaded 4, 2 and 1 at a time (a byte loop or `memcpy` costs more).
-    let (mut word, mut loaded, mut rest) = (0u64, 0, bytes);
-    if let Some((four, after)) = rest.split_first_chunk::<4>() {
-        (word, loaded, rest) = (u64::from(u32::from_le_bytes(*four)), 32, after);
-    }
-    if let Some((two, after)) = rest.split_first_chunk::<2>() {
-        (word, loaded, rest) = (word | u64::from(u16::from_le_bytes(*two)) << loaded, loaded + 16, after);
-    }
-    if let Some(&one) = rest.first() {
-        (word, loaded) = (word | u64::from(one) << loaded, loaded + 8);
-    }
-    (word | SPACES.checked_shl(loaded).unwrap_or(0), bytes.len())
-}
-
-/// Stores the 8 bytes of `word` at `at` (below 128).
-fn stage(staged: &mut [u8; 136], at: usize, word: u64) {
-    if let Some(slot) = staged.get_mut(at..at + 8) {
-        slot.copy_from_slice(&word.to_le_bytes());
-    }
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-const SPACES: u64 = ONES * b' ' as u64;
-
-/// The high bit of each zero byte of `v`, exactly: `((v & 0x7f) + 0x7f) | v` sets the high
-/// bit of every non-zero byte, without carries between bytes.
-fn zero_bytes(v: u64) -> u64 {
-    !(((v & LOW_BITS) + LOW_BITS) | v | LOW_BITS)
-}
-
-/// Appends `byte`, escaped when JSON requires it.
-fn write_escaped(out: &mut Vec<u8>, byte: u8) {
-    match ESCAPES.get(usize::from(byte)).copied().unwrap_or(0) {
-        0 => out.push(byte),
-        b'u' => {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            let hex = |nibble: u8| HEX.get(usize::from(nibble & 0xf)).copied().unwrap_or(b'0');
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex(byte >> 4), hex(byte)]);
+    if !rest.is_empty() {
+        // Padded with spaces, which escape to themselves.
+        let mut last = [b' '; GROUP];
+        last.iter_mut().zip(rest).for_each(|(slot, &byte)| *slot = byte);
+        if let Some(slots) = staged.first_chunk_mut() {
+            let n = escape_group(slots, &last) - (GROUP - rest.len());
+            out.extend_from_slice(staged.get(..n).unwrap_or_default());
         }
-        short => out.extend_from_slice(&[b'\\', short]),
     }
 }
+
+/// Bytes escaped in one go by `escape_group`.
+const GROUP: usize = 16;
+
+/// Room for the escapes of a group as far as the compiler can tell: their length is below
+/// 128 (the sum of 16 numbers below 8), and the last is stored as a whole word.
+const GROUP_ROOM: usize = 128 + 8;
+
+/// Stores the escapes of `group` at the start of `slots`; returns their length.
+fn escape_group(slots: &mut [u8; GROUP_ROOM], group: &[u8; GROUP]) -> usize {
+    let mut n = 0;
+    for &byte in group {
+        let escaped = ESCAPED.get(usize::from(byte)).copied().unwrap_or_default();
+        if let Some(slot) = slots.get_mut(n..n + 8) {
+            slot.copy_from_slice(&escaped.to_le_bytes());
+        }
+        n += (escaped >> 61) as usize;
+    }
+    n
+}
+
+/// Each byte as a JSON string holds it (`"` as `\"`, a control character as `\n` or
+/// `\u001f`, ...): its bytes, little-endian, and their number in the top 3 bits.
+#[allow(clippy::indexing_slicing, reason = "evaluated at compile time: out of bounds fails the build")]
+static ESCAPED: [u64; 256] = {
+    const fn word(bytes: &[u8]) -> u64 {
+        let mut word = (bytes.len() as u64) << 61;
+        let mut i = 0;
+        while i < bytes.len() {
+            word |= (bytes[i] as u64) << (8 * i);
+            i += 1;
+        }
+        word
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [0u64; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = match byte as u8 {
+            b'\n' => word(b"\\n"),
+            b'\r' => word(b"\\r"),
+            b'\t' => word(b"\\t"),
+            b'"' => word(b"\\\""),
+            b'\\' => word(b"\\\\"),
+            control @ 0..0x20 => word(&[b'\\', b'u', b'0', b'0', HEX[control as usize >> 4], HEX[control as usize & 0xf]]),
+            other => word(&[other]),
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// The high bit of each of the 8 bytes (little-endian) that is a control character, `"` or
 /// `\\`, plus possibly bytes after the first such one (a borrow carries into the next byte):
-/// only the lowest set bit is exact. A byte below `n` makes `(x - n * 0x0101..) & !x & 0x8080..`
-/// non-zero.
+/// only the lowest set bit is exact. A byte of `x` below `n` (at most 0x80) makes
+/// `(x - n * 0x0101..) & !x & 0x8080..` non-zero. Flipping bit 1 keeps control characters
+/// below 0x20 and turns `"` into 0x20, and nothing else below 0x21; `\\` xor-ed with itself is
+/// below 1. Neither flip changes high bits.
 fn escape_mask(word: u64) -> u64 {
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH_BITS;
-    below(word, 0x20) | below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1)
+    let below = (word ^ (ONES * 2)).wrapping_sub(ONES * 0x21) | (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    below & !word & (ONES << 7)
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+
 /// How many leading bytes of `bytes` a JSON string can hold as they are: up to the first
-/// `"`, `\\` or control character.
+/// `"`, `\\` or control character. Checked 16 bytes at a time, the last 16 overlapping bytes
+/// already found plain, so that the first flagged is still the first to escape.
 pub fn plain_run(bytes: &[u8]) -> usize {
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let (word, len) = load_word(rest);
-        let mask = escape_mask(word);
-        if mask != 0 {
-            // Padding is never escaped: the first byte to escape is one of `bytes`.
-            return bytes.len() - rest.len() + (mask.trailing_zeros() / 8) as usize;
+    let mut at = 0;
+    while at < bytes.len() {
+        let from = at.min(bytes.len().saturating_sub(16));
+        let Some(block) = bytes.get(from..).and_then(<[u8]>::first_chunk::<16>) else {
+            // Fewer than 16 bytes in all.
+            return bytes.iter().position(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\').unwrap_or(bytes.len());
+        };
+        let block = u128::from_le_bytes(*block);
+        let (low, high) = (escape_mask(block as u64), escape_mask((block >> 64) as u64));
+        if low | high != 0 {
+            let bit = if low != 0 { low.trailing_zeros() } else { 64 + high.trailing_zeros() };
+            return from + bit as usize / 8;
         }
-        rest = rest.get(len..).unwrap_or_default();
+        at = from + 16;
     }
     bytes.len()
 }
-
-/// For each byte: 0 when it is written as is, else the letter of its escape (`u`: `\\u00XX`).
-#[allow(clippy::indexing_slicing, reason = "evaluated at compile time: out of bounds fails the build")]
-static ESCAPES: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = b'u';
-        byte += 1;
-    }
-    table[b'\n' as usize] = b'n';
-    table[b'\r' as usize] = b'r';
-    table[b'\t' as usize] = b't';
-    table[b'"' as usize] = b'"';
-    table[b'\\' as usize] = b'\\';
-    table
-};
 
 /// Appends an integer.
 pub fn write_int(out: &mut Vec<u8>, value: i64) {
@@ -304,6 +325,57 @@ mod tests {
         assert_eq!(plain_run(b"abcdefgh\\"), 8);
         assert_eq!(plain_run("\u{e9}\u{1f600}\n".as_bytes()), 6);
         assert_eq!(plain_run(b"a\x1f"), 1);
+    }
+
+    /// The escapes `write_str` has always written, one character at a time.
+    fn reference(text: &str) -> String {
+        let mut quoted = String::from("\"");
+        for c in text.chars() {
+            match c {
+                '"' => quoted.push_str("\\\""),
+                '\\' => quoted.push_str("\\\\"),
+                '\n' => quoted.push_str("\\n"),
+                '\r' => quoted.push_str("\\r"),
+                '\t' => quoted.push_str("\\t"),
+                '\0'..='\u{1f}' => quoted.push_str(&format!("\\u{:04x}", u32::from(c))),
+                _ => quoted.push(c),
+            }
+        }
+        quoted.push('"');
+        quoted
+    }
+
+    #[test]
+    fn escapes_as_always_and_as_serde_json() {
+        const CHARS: [char; 14] = ['"', '\\', '\n', '\r', '\t', '\0', '\u{8}', '\u{c}', '\u{1f}', '\u{7f}', 'é', '€', '\u{2028}', '😀'];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        for _ in 0..20_000 {
+            // Short or long, from plain text to mostly escapes, so that every path runs.
+            let len = if random(2) == 0 { random(20) } else { random(301) };
+            let special = random(101);
+            let text: String = (0..len)
+                .map(|_| match random(100) {
+                    odds if odds < special => CHARS.get(random(14) as usize).copied().unwrap_or('"'),
+                    _ => char::from(b' ' + random(95) as u8),
+                })
+                .collect();
+            let mut out = b"[".to_vec();
+            write_str(&mut out, &text);
+            let written = std::str::from_utf8(out.get(1..).unwrap()).unwrap();
+            assert_eq!(written, reference(&text), "{text:?}");
+            // serde_json writes U+0008 and U+000C as `\b` and `\f`, and otherwise the same.
+            if !text.contains(['\u{8}', '\u{c}']) {
+                assert_eq!(written, serde_json::to_string(&text).unwrap(), "{text:?}");
+            }
+            let plain = text.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\');
+            assert_eq!(plain_run(text.as_bytes()), plain.unwrap_or(text.len()), "{text:?}");
+        }
     }
 
     #[test]
