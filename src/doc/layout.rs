@@ -86,7 +86,6 @@ pub fn write(entries: Entries, related: &RelatedValues, out: &mut Vec<u8>) {
 /// domains and IPs make an address), and the constants. A `&'static` path or constant is
 /// recorded by its address and length: equal means the same text. The same text at another
 /// address is only another shape, never a wrong layout.
-#[derive(PartialEq, Eq)]
 struct Shape {
     hash: u64,
     /// `(path, kind)` per entry: the kind is 0 for a value, 1 for a string value, or the
@@ -101,6 +100,14 @@ fn text_word(address: usize, len: usize) -> u64 {
 }
 
 impl Shape {
+    /// Whether two shapes are equal. All entries are compared, without stopping at the first
+    /// difference (equal is the usual answer), so that it is a word-at-a-time loop rather than
+    /// a `memcmp` call, which in WebAssembly compares byte by byte.
+    fn same_as(&self, other: &Shape) -> bool {
+        self.entries.len() == other.entries.len()
+            && self.entries.iter().zip(&other.entries).fold(0, |differ, (a, b)| differ | (a.0 ^ b.0) | (a.1 ^ b.1)) == 0
+    }
+
     /// The shape of `entries`, in `buffer`.
     fn of(entries: Entries, mut buffer: Vec<(u64, u64)>) -> Self {
         buffer.clear();
@@ -141,7 +148,7 @@ struct Layouts {
 impl Layouts {
     fn write(&mut self, entries: Entries, related: &RelatedValues, out: &mut Vec<u8>) {
         let shape = Shape::of(entries, std::mem::take(&mut self.spare));
-        let found = self.hashes.iter().zip(&self.layouts).find(|&(&hash, layout)| hash == shape.hash && layout.shape == shape);
+        let found = self.hashes.iter().zip(&self.layouts).find(|&(&hash, layout)| hash == shape.hash && layout.shape.same_as(&shape));
         if let Some((_, layout)) = found {
             layout.write(entries, related, out);
             self.spare = shape.entries;
