@@ -191,6 +191,23 @@ pub fn plain_run(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
+/// Where the first `\n` of `bytes` is (NDJSON lines). Eight bytes at a time: in WebAssembly
+/// the standard library's search reads four.
+pub fn find_newline(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        // The lowest bit set marks the first byte equal to `\n` exactly.
+        let x = u64::from_le_bytes(*word) ^ (ONES * u64::from(b'\n'));
+        let newline = x.wrapping_sub(ONES) & !x & (ONES << 7);
+        if newline != 0 {
+            return Some(at + newline.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let tail = bytes.get(at..)?;
+    tail.iter().position(|&byte| byte == b'\n').map(|i| at + i)
+}
+
 /// Appends an integer.
 pub fn write_int(out: &mut Vec<u8>, value: i64) {
     let _ = serde_json::to_writer(&mut *out, &value);
@@ -303,6 +320,22 @@ pub fn is_empty_value(compact_json: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_first_newline() {
+        for len in 0..40 {
+            for at in 0..len {
+                let mut bytes = vec![b'x'; len];
+                bytes[at] = b'\n';
+                if at + 3 < len {
+                    bytes[at + 3] = b'\n';
+                }
+                bytes.iter_mut().take(at).for_each(|b| *b = 0x8a); // high bytes: no false matches
+                assert_eq!(find_newline(&bytes), Some(at), "{len} {at}");
+            }
+            assert_eq!(find_newline(&vec![b'\x0b'; len]), None);
+        }
+    }
 
     #[test]
     fn compacts_outside_strings_only() {

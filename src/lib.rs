@@ -80,7 +80,7 @@ impl Normalizer {
         match std::str::from_utf8(ndjson) {
             // The usual case: lines are found with `memchr`, and not validated one by one.
             Ok(text) => {
-                for line in text.split('\n') {
+                for line in lines(text) {
                     room.make(line.len(), out);
                     let line = line.strip_suffix('\r').unwrap_or(line);
                     if !line.bytes().all(|b| b.is_ascii_whitespace()) {
@@ -154,6 +154,21 @@ impl Normalizer {
         mapping(fields, &mut doc);
         doc.write(self.options.keep_message.then_some(original), out);
     }
+}
+
+/// The lines of NDJSON text, as `str::split('\n')` gives them.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        // Split at an ASCII byte: both sides are whole characters.
+        let (line, after) = match json::find_newline(text.as_bytes()) {
+            Some(at) => (text.get(..at), text.get(at + 1..)),
+            None => (Some(text), None),
+        };
+        rest = after;
+        line
+    })
 }
 
 /// Room in a batch's output buffer, reserved ahead at the rate documents have been coming.
@@ -260,6 +275,13 @@ fn is_logpush_validation(fields: &[Field]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_split_as_str_split_does() {
+        for text in ["", "\n", "\n\n", "a", "a\n", "\na", "ab\r\ncd\n\néé\n{\"x\":1}", &"0123456789\n".repeat(7)] {
+            assert_eq!(lines(text).collect::<Vec<_>>(), text.split('\n').collect::<Vec<_>>(), "{text:?}");
+        }
+    }
 
     #[test]
     fn recycled_vectors_keep_their_allocation() {
