@@ -378,14 +378,111 @@ mod tests {
         assert_eq!(decode_str("12"), None);
     }
 
-    /// The scanner must accept only what serde_json accepts, and give the same fields.
-    fn assert_scanner_agrees(text: &str) {
+    /// The scanner must accept only what serde_json accepts, and give the same fields; plain
+    /// strings flagged as such, and values nesting at most `SCANNER_MAX_DEPTH` levels.
+    /// Whether it accepted.
+    fn assert_scanner_agrees(text: &str) -> bool {
         let Some(scanned) = Scanner::new(text).fields(Vec::new()) else {
-            return;
+            return false;
         };
         let parsed = parse_fields_with_serde(text).unwrap_or_else(|e| panic!("scanner accepted what serde_json rejects ({e}): {text:?}"));
         let pairs = |fields: &[Field]| fields.iter().map(|f| (f.key().to_owned(), f.raw().to_owned(), f.as_str().map(Cow::into_owned))).collect::<Vec<_>>();
         assert_eq!(pairs(&scanned), pairs(&parsed), "{text:?}");
+        for field in &scanned {
+            assert_eq!(field.is_plain_string(), field.raw().starts_with('"') && !field.raw().contains('\\'), "{text:?}");
+            assert!(crate::json::depth(field.raw()) <= SCANNER_MAX_DEPTH as usize, "{text:?}");
+        }
+        true
+    }
+
+    /// A tiny deterministic generator of JSON records (xorshift), with every shape the scanner
+    /// has a path for; and whether its top-level keys are all without escapes.
+    struct Records(u64);
+
+    impl Records {
+        fn next(&mut self, below: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % below as u64) as usize
+        }
+
+        fn pick<'s>(&mut self, from: &[&'s str]) -> &'s str {
+            from[self.next(from.len())]
+        }
+
+        fn space(&mut self, out: &mut String, spaced: bool) {
+            if spaced {
+                out.push_str(self.pick(&["", "", " ", "\n", "\t", "\r\n  "]));
+            }
+        }
+
+        /// A string literal, with escapes once in `rarely` parts; whether it has any.
+        fn string(&mut self, out: &mut String, rarely: usize) -> bool {
+            let plain = ["", "a", "Key", "ClientRequestHost", "example.com.", "é", "\u{1f600}", "0123456789abcdefghij"];
+            let escapes = ["\\\"", "\\n", "\\/", "\\u00e9", "\\ud83d\\ude00", "\\\\"];
+            out.push('"');
+            let mut escaped = false;
+            for _ in 0..self.next(4) {
+                let part = if self.next(rarely) == 0 { self.pick(&escapes) } else { self.pick(&plain) };
+                escaped |= part.contains('\\');
+                out.push_str(part);
+            }
+            out.push('"');
+            escaped
+        }
+
+        fn value(&mut self, out: &mut String, spaced: bool, depth: u32) {
+            let numbers = ["0", "-0", "7", "-12", "1.5", "-0.25e-3", "1E9", "3e+2", "0.0", "18446744073709551616", "1712345678901234567"];
+            match self.next(if depth < 4 { 8 } else { 6 }) {
+                0 | 1 => drop(self.string(out, 4)),
+                2 => out.push_str(self.pick(&numbers)),
+                3 => out.push_str(self.pick(&["true", "false", "null"])),
+                4 | 5 => out.push_str(self.pick(&["12", "\"plain value\"", "0"])),
+                6 => {
+                    out.push('[');
+                    for i in 0..self.next(4) {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        self.space(out, spaced);
+                        self.value(out, spaced, depth + 1);
+                        self.space(out, spaced);
+                    }
+                    out.push(']');
+                }
+                _ => drop(self.object(out, spaced, depth + 1)),
+            }
+        }
+
+        /// An object; whether its keys are all without escapes.
+        fn object(&mut self, out: &mut String, spaced: bool, depth: u32) -> bool {
+            let mut plain_keys = true;
+            out.push('{');
+            for i in 0..self.next(7) {
+                if i > 0 {
+                    out.push(',');
+                }
+                self.space(out, spaced);
+                plain_keys &= !self.string(out, 30);
+                self.space(out, spaced);
+                out.push(':');
+                self.space(out, spaced);
+                self.value(out, spaced, depth);
+                self.space(out, spaced);
+            }
+            out.push('}');
+            plain_keys
+        }
+
+        fn record(&mut self) -> (String, bool) {
+            let spaced = self.next(3) == 0;
+            let mut out = String::new();
+            self.space(&mut out, spaced);
+            let plain_keys = self.object(&mut out, spaced, 0);
+            self.space(&mut out, spaced);
+            (out, plain_keys)
+        }
     }
 
     #[test]
@@ -430,6 +527,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn scanner_agrees_on_generated_records() {
+        let mut records = Records(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..400 {
+            let (text, plain_keys) = records.record();
+            assert_eq!(assert_scanner_agrees(&text), plain_keys, "{text:?}");
+            // Every truncation, and a byte patched in or replaced everywhere.
+            for at in (0..text.len()).filter(|&at| text.is_char_boundary(at)) {
+                let (head, tail) = text.split_at(at);
+                assert_scanner_agrees(head);
+                let after = tail.chars().next().map_or(tail, |c| &tail[c.len_utf8()..]);
+                let patch = records.pick(&["\"", "\\", ",", "}", "]", "{", "[", "0", "-", ".", "e", " ", ":", "\u{1}", "\u{7f}", "t"]);
+                assert_scanner_agrees(&format!("{head}{patch}{tail}"));
+                assert_scanner_agrees(&format!("{head}{patch}{after}"));
+                assert_scanner_agrees(&format!("{head}{after}"));
+            }
+        }
+    }
+
+    #[test]
+    fn scanner_nests_at_most_its_depth() {
+        let nested = |depth: usize, open: &str, close: &str| format!("{{\"a\":{}1{}}}", open.repeat(depth), close.repeat(depth));
+        let limit = SCANNER_MAX_DEPTH as usize;
+        assert!(assert_scanner_agrees(&nested(limit, "[", "]")));
+        assert!(!assert_scanner_agrees(&nested(limit + 1, "[", "]")));
+        assert!(assert_scanner_agrees(&nested(limit / 2, "{\"b\":[", "]}")));
+        assert!(!assert_scanner_agrees(&nested(limit / 2 + 1, "{\"b\":[ ", " ]}")));
+        assert!(parse_fields(&nested(limit + 1, "[", "]")).is_ok());
     }
 
     #[test]
