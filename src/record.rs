@@ -3,7 +3,7 @@
 //! Parsing stops at the top level: each value is kept as raw JSON text and decoded only
 //! when a mapping asks for it, so a record is read once and never copied into a tree.
 //!
-//! Records are parsed by a small scanner of their usual shape first (see `Scanner`), and by
+//! Records are parsed by a small scanner of their usual shape first (see `scan_fields`), and by
 //! serde_json when it gives up: serde_json decides what is valid, and explains what is not.
 
 use std::borrow::Cow;
@@ -12,8 +12,6 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
-
-use crate::json;
 
 /// One top-level field: its key and its value as JSON text.
 #[derive(Debug)]
@@ -98,7 +96,7 @@ pub fn parse_fields(json: &str) -> Result<Vec<Field<'_>>, serde_json::Error> {
 /// record; and whether the values are known to nest at most `SCANNER_MAX_DEPTH` levels.
 pub fn parse_fields_into<'a>(json: &'a str, mut buffer: Vec<Field<'a>>) -> Result<(Vec<Field<'a>>, bool), serde_json::Error> {
     buffer.clear();
-    match Scanner::new(json).fields(buffer) {
+    match scan_fields(json, buffer) {
         Some(fields) => Ok((fields, true)),
         None => parse_fields_with_serde(json).map(|fields| (fields, false)),
     }
@@ -115,195 +113,234 @@ pub const SCANNER_MAX_DEPTH: u32 = 64;
 
 /// The fast path of `parse_fields`: a parser for a subset of the JSON serde_json accepts,
 /// giving the same fields. It gives up (`None`) on anything else (keys with escapes, values
-/// nested more than 64 levels deep, and all invalid JSON), and serde_json parses those.
-/// Strings are searched eight bytes at a time; serde_json's visitor machinery was a sixth
-/// of the time spent on an `http_requests` record.
-struct Scanner<'a> {
-    text: &'a str,
-    at: usize,
-}
-
-impl<'a> Scanner<'a> {
-    fn new(text: &'a str) -> Self {
-        Scanner { text, at: 0 }
+/// nested more than 64 levels deep, and all invalid JSON), and serde_json parses those;
+/// serde_json's visitor machinery was a sixth of the time spent on an `http_requests` record.
+///
+/// Each step expects one byte and looks for whitespace only when another is there: Logpush
+/// writes records without any. Positions are passed and returned rather than kept in a
+/// struct, so that they stay in registers.
+fn scan_fields<'a>(text: &'a str, mut fields: Vec<Field<'a>>) -> Option<Vec<Field<'a>>> {
+    let bytes = text.as_bytes();
+    fields.reserve(32);
+    let (at, byte) = token(bytes, 0)?;
+    if byte != b'{' {
+        return None;
     }
-
-    fn fields(mut self, mut fields: Vec<Field<'a>>) -> Option<Vec<Field<'a>>> {
-        fields.reserve(32);
-        self.skip_whitespace();
-        self.eat(b'{')?;
-        self.skip_whitespace();
-        if self.eat(b'}').is_none() {
-            loop {
-                self.eat(b'"')?;
-                let key_start = self.at;
-                if self.string()? {
-                    return None; // an escaped key: serde_json decodes it
-                }
-                let key = self.text.get(key_start..self.at - 1)?;
-                self.skip_whitespace();
-                self.eat(b':')?;
-                self.skip_whitespace();
-                let value_start = self.at;
-                let plain_string = match self.eat(b'"') {
-                    Some(()) => !self.string()?,
-                    None => {
-                        self.value()?;
-                        false
-                    }
-                };
-                let raw = self.text.get(value_start..self.at)?;
-                fields.push(Field { key: Cow::Borrowed(key), raw, plain_string });
-                self.skip_whitespace();
-                if self.eat(b'}').is_some() {
-                    break;
-                }
-                self.eat(b',')?;
-                self.skip_whitespace();
-            }
+    let (mut at, mut byte) = token(bytes, at + 1)?;
+    if byte == b'}' {
+        return token(bytes, at + 1).is_none().then_some(fields);
+    }
+    loop {
+        if byte != b'"' {
+            return None;
         }
-        self.skip_whitespace();
-        (self.at == self.text.len()).then_some(fields)
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.at).copied()
-    }
-
-    fn eat(&mut self, byte: u8) -> Option<()> {
-        (self.peek() == Some(byte)).then(|| self.at += 1)
-    }
-
-    fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\n' | b'\t' | b'\r')) {
-            self.at += 1;
+        let key_end = plain_end(bytes, at + 1);
+        if bytes.get(key_end) != Some(&b'"') {
+            return None; // an escaped key (or invalid): serde_json decodes it
         }
-    }
-
-    /// One JSON value, nested objects and arrays included.
-    fn value(&mut self) -> Option<()> {
-        // The open objects and arrays, innermost in the lowest bit: 1 for an object.
-        let (mut open, mut depth) = (0u64, 0u32);
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    self.at += 1;
-                    self.string()?;
-                }
-                b'-' | b'0'..=b'9' => self.number()?,
-                b't' => self.literal("true")?,
-                b'f' => self.literal("false")?,
-                b'n' => self.literal("null")?,
-                bracket @ (b'{' | b'[') => {
-                    self.at += 1;
-                    self.skip_whitespace();
-                    let is_object = bracket == b'{';
-                    if self.eat(if is_object { b'}' } else { b']' }).is_none() {
-                        if depth == SCANNER_MAX_DEPTH {
-                            return None;
-                        }
-                        (open, depth) = ((open << 1) | u64::from(is_object), depth + 1);
-                        if is_object {
-                            self.member_key()?;
-                        }
-                        continue; // to the first member
-                    }
-                }
-                _ => return None,
-            }
-            // After a value: close what it ends, up to the next member.
-            loop {
-                if depth == 0 {
-                    return Some(());
-                }
-                self.skip_whitespace();
-                let in_object = open & 1 == 1;
-                match self.peek()? {
-                    b',' => {
-                        self.at += 1;
-                        self.skip_whitespace();
-                        if in_object {
-                            self.member_key()?;
-                        }
-                        break;
-                    }
-                    b'}' if in_object => {}
-                    b']' if !in_object => {}
-                    _ => return None,
-                }
-                self.at += 1;
-                (open, depth) = (open >> 1, depth - 1);
-            }
+        let key = text.get(at + 1..key_end)?;
+        (at, byte) = token(bytes, key_end + 1)?;
+        if byte != b':' {
+            return None;
         }
-    }
-
-    /// `"key":` of a nested object's member, and the whitespace around.
-    fn member_key(&mut self) -> Option<()> {
-        self.eat(b'"')?;
-        self.string()?;
-        self.skip_whitespace();
-        self.eat(b':')?;
-        self.skip_whitespace();
-        Some(())
-    }
-
-    /// The rest of a string after its opening quote; whether it has escapes.
-    fn string(&mut self) -> Option<bool> {
-        let mut escaped = false;
-        loop {
-            self.at += json::plain_run(self.text.as_bytes().get(self.at..)?);
-            match self.peek()? {
-                b'"' => {
-                    self.at += 1;
-                    return Some(escaped);
-                }
-                b'\\' => {
-                    escaped = true;
-                    let escape = self.text.as_bytes().get(self.at + 1..)?;
-                    match escape.first()? {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 2,
-                        b'u' if escape.get(1..5)?.iter().all(u8::is_ascii_hexdigit) => self.at += 6,
-                        _ => return None,
-                    }
-                }
-                _ => return None, // a control character
-            }
-        }
-    }
-
-    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
-    fn number(&mut self) -> Option<()> {
-        let _ = self.eat(b'-');
-        match self.peek()? {
-            b'0' => self.at += 1,
-            b'1'..=b'9' => self.digits(),
+        (at, byte) = token(bytes, at + 1)?;
+        let (end, plain_string) = match byte {
+            b'"' => string(bytes, at + 1).map(|(end, escaped)| (end, !escaped))?,
+            _ => (value(bytes, at, byte)?, false),
+        };
+        let raw = text.get(at..end)?;
+        fields.push(Field { key: Cow::Borrowed(key), raw, plain_string });
+        (at, byte) = token(bytes, end)?;
+        match byte {
+            b',' => (at, byte) = token(bytes, at + 1)?,
+            b'}' => return token(bytes, at + 1).is_none().then_some(fields),
             _ => return None,
         }
-        if self.eat(b'.').is_some() {
-            self.peek().filter(u8::is_ascii_digit)?;
-            self.digits();
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.at += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.at += 1;
+    }
+}
+
+/// The first byte from `at` that is not whitespace, and where; `None` at the end.
+#[inline(always)]
+fn token(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
+    let byte = *bytes.get(at)?;
+    if byte > b' ' {
+        return Some((at, byte));
+    }
+    skip_whitespace(bytes, at)
+}
+
+/// `token` where there is whitespace (or a control character, where it stops).
+#[cold]
+#[inline(never)]
+fn skip_whitespace(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
+    let rest = bytes.get(at..)?;
+    let at = at + rest.iter().take_while(|b| matches!(b, b' ' | b'\n' | b'\t' | b'\r')).count();
+    Some((at, *bytes.get(at)?))
+}
+
+/// The end of the JSON value from `at`, which starts with `first`, nested objects and
+/// arrays included.
+fn value(bytes: &[u8], mut at: usize, mut first: u8) -> Option<usize> {
+    // The open objects and arrays, innermost in the lowest bit: 1 for an object.
+    let (mut open, mut depth) = (0u64, 0u32);
+    loop {
+        at = match first {
+            b'"' => string(bytes, at + 1)?.0,
+            b'-' | b'0'..=b'9' => number(bytes, at)?,
+            b't' => literal(bytes, at, b"true")?,
+            b'f' => literal(bytes, at, b"false")?,
+            b'n' => literal(bytes, at, b"null")?,
+            b'{' | b'[' => {
+                let is_object = first == b'{';
+                let (next_at, next) = token(bytes, at + 1)?;
+                if next == if is_object { b'}' } else { b']' } {
+                    next_at + 1
+                } else {
+                    if depth == SCANNER_MAX_DEPTH {
+                        return None;
+                    }
+                    (open, depth) = ((open << 1) | u64::from(is_object), depth + 1);
+                    (at, first) = if is_object { member_key(bytes, next_at, next)? } else { (next_at, next) };
+                    continue; // to the first member
+                }
             }
-            self.peek().filter(u8::is_ascii_digit)?;
-            self.digits();
+            _ => return None,
+        };
+        // After a value: close what it ends, up to the next member.
+        loop {
+            if depth == 0 {
+                return Some(at);
+            }
+            let in_object = open & 1 == 1;
+            let (next_at, next) = token(bytes, at)?;
+            at = next_at + 1;
+            match next {
+                b',' => {
+                    let (next_at, next) = token(bytes, at)?;
+                    (at, first) = if in_object { member_key(bytes, next_at, next)? } else { (next_at, next) };
+                    break;
+                }
+                b'}' if in_object => {}
+                b']' if !in_object => {}
+                _ => return None,
+            }
+            (open, depth) = (open >> 1, depth - 1);
         }
-        Some(())
     }
+}
 
-    fn digits(&mut self) {
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.at += 1;
+/// Past `"key":` of a nested object's member, at `at` starting with `first`: where its value
+/// starts, and the value's first byte.
+fn member_key(bytes: &[u8], at: usize, first: u8) -> Option<(usize, u8)> {
+    if first != b'"' {
+        return None;
+    }
+    let (at, byte) = token(bytes, string(bytes, at + 1)?.0)?;
+    if byte != b':' {
+        return None;
+    }
+    token(bytes, at + 1)
+}
+
+/// The end of a string whose opening quote is just before `start`, and whether it has escapes.
+#[inline(always)]
+fn string(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
+    let end = plain_end(bytes, start);
+    if *bytes.get(end)? == b'"' {
+        return Some((end + 1, false));
+    }
+    escaped_string(bytes, end)
+}
+
+/// `string` from its first escape (or control character) at `at`.
+#[cold]
+#[inline(never)]
+fn escaped_string(bytes: &[u8], mut at: usize) -> Option<(usize, bool)> {
+    loop {
+        match bytes.get(at)? {
+            b'"' => return Some((at + 1, true)),
+            b'\\' => {
+                let escape = bytes.get(at + 1..)?;
+                match escape.first()? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 2,
+                    b'u' if escape.get(1..5)?.iter().all(u8::is_ascii_hexdigit) => at += 6,
+                    _ => return None,
+                }
+            }
+            _ => return None, // a control character
         }
+        at = plain_end(bytes, at);
     }
+}
 
-    fn literal(&mut self, word: &str) -> Option<()> {
-        let rest = self.text.get(self.at..)?;
-        rest.starts_with(word).then(|| self.at += word.len())
+/// Where the string text from `at` stops being plain: its first `"`, `\\` or control
+/// character (or the end). As `json::plain_run`, but eight bytes at a time, since most keys
+/// and values are shorter than 16 bytes, and on plain `u64`s, which need no moves between
+/// vector and integer registers.
+#[inline(always)]
+fn plain_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let found = not_plain(u64::from_le_bytes(*word));
+        if found != 0 {
+            return at + found.trailing_zeros() as usize / 8;
+        }
+        at += 8;
     }
+    // The last few bytes of the record, which its closing brace leaves rare.
+    let rest = bytes.get(at..).unwrap_or_default();
+    at + rest.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').unwrap_or(rest.len())
+}
+
+/// The high bit of each byte of `word` that is `"`, `\\` or a control character, and maybe of
+/// bytes after one: a byte is below `n` when `(x - n * 0x0101..) & !x & 0x8080..` has its bit.
+/// `"` xor 2 is 0x20, the only byte so moved below 0x21 but for control characters; `\\`
+/// xor `\\` is 0.
+fn not_plain(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let below = (word ^ (ONES * 2)).wrapping_sub(ONES * 0x21) | (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    below & !word & (ONES << 7)
+}
+
+/// The end of `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` from `at`.
+fn number(bytes: &[u8], at: usize) -> Option<usize> {
+    let start = at + usize::from(bytes.get(at) == Some(&b'-'));
+    let end = digits(bytes, start);
+    if end == start || (end > start + 1 && bytes.get(start) == Some(&b'0')) {
+        return None;
+    }
+    match bytes.get(end) {
+        Some(b'.' | b'e' | b'E') => fraction_exponent(bytes, end),
+        _ => Some(end),
+    }
+}
+
+/// The end of a number's `(\.[0-9]+)?([eE][+-]?[0-9]+)?` from `at`.
+#[cold]
+fn fraction_exponent(bytes: &[u8], mut at: usize) -> Option<usize> {
+    if bytes.get(at) == Some(&b'.') {
+        at = some_digits(bytes, at + 1)?;
+    }
+    if matches!(bytes.get(at), Some(b'e' | b'E')) {
+        at += 1 + usize::from(matches!(bytes.get(at + 1), Some(b'+' | b'-')));
+        at = some_digits(bytes, at)?;
+    }
+    Some(at)
+}
+
+/// Past the ASCII digits from `at`.
+fn digits(bytes: &[u8], at: usize) -> usize {
+    at + bytes.get(at..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_digit()).count())
+}
+
+/// `digits`, at least one.
+fn some_digits(bytes: &[u8], at: usize) -> Option<usize> {
+    let end = digits(bytes, at);
+    (end > at).then_some(end)
+}
+
+/// Past `word` at `at`.
+fn literal(bytes: &[u8], at: usize, word: &[u8]) -> Option<usize> {
+    bytes.get(at..)?.starts_with(word).then_some(at + word.len())
 }
 
 struct Fields<'a>(Vec<Field<'a>>);
@@ -382,7 +419,7 @@ mod tests {
     /// strings flagged as such, and values nesting at most `SCANNER_MAX_DEPTH` levels.
     /// Whether it accepted.
     fn assert_scanner_agrees(text: &str) -> bool {
-        let Some(scanned) = Scanner::new(text).fields(Vec::new()) else {
+        let Some(scanned) = scan_fields(text, Vec::new()) else {
             return false;
         };
         let parsed = parse_fields_with_serde(text).unwrap_or_else(|e| panic!("scanner accepted what serde_json rejects ({e}): {text:?}"));
@@ -500,7 +537,7 @@ mod tests {
         for case in cases {
             assert_scanner_agrees(case);
         }
-        assert!(Scanner::new(r#"{"a" : [1, {"b": "c\"d"}], "e": -1.5E-3}"#).fields(Vec::new()).is_some());
+        assert!(scan_fields(r#"{"a" : [1, {"b": "c\"d"}], "e": -1.5E-3}"#, Vec::new()).is_some());
         // Every fixture, and every small corruption of it.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut inputs = Vec::new();
