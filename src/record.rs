@@ -274,21 +274,32 @@ fn escaped_string(bytes: &[u8], mut at: usize) -> Option<(usize, bool)> {
 }
 
 /// Where the string text from `at` stops being plain: its first `"`, `\\` or control
-/// character (or the end). As `json::plain_run`, but eight bytes at a time, since most keys
-/// and values are shorter than 16 bytes, and on plain `u64`s, which need no moves between
-/// vector and integer registers.
+/// character (or the end). As `json::plain_run`, 16 bytes at a time, but without its
+/// overlapping last block, which costs a few instructions more per string: most keys and
+/// values are short. Bytes past the blocks are tested eight at once when there are eight.
 #[inline(always)]
-fn plain_end(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+fn plain_end(bytes: &[u8], at: usize) -> usize {
+    let rest = bytes.get(at..).unwrap_or_default();
+    let mut blocks = rest.chunks_exact(16);
+    let mut end = at;
+    for block in &mut blocks {
+        let Some((low, high)) = block.first_chunk().zip(block.last_chunk()) else { break };
+        let (low, high) = (not_plain(u64::from_le_bytes(*low)), not_plain(u64::from_le_bytes(*high)));
+        if low | high != 0 {
+            let bit = if low != 0 { low.trailing_zeros() } else { 64 + high.trailing_zeros() };
+            return end + bit as usize / 8;
+        }
+        end += 16;
+    }
+    let mut rest = blocks.remainder();
+    if let Some((word, after)) = rest.split_first_chunk::<8>() {
         let found = not_plain(u64::from_le_bytes(*word));
         if found != 0 {
-            return at + found.trailing_zeros() as usize / 8;
+            return end + found.trailing_zeros() as usize / 8;
         }
-        at += 8;
+        (end, rest) = (end + 8, after);
     }
-    // The last few bytes of the record, which its closing brace leaves rare.
-    let rest = bytes.get(at..).unwrap_or_default();
-    at + rest.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').unwrap_or(rest.len())
+    end + rest.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').unwrap_or(rest.len())
 }
 
 /// The high bit of each byte of `word` that is `"`, `\\` or a control character, and maybe of
