@@ -302,12 +302,14 @@ fn plain_end(bytes: &[u8], at: usize) -> usize {
     end + rest.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').unwrap_or(rest.len())
 }
 
+/// A `u64` of ones bytes, which the byte tests below multiply.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
 /// The high bit of each byte of `word` that is `"`, `\\` or a control character, and maybe of
 /// bytes after one: a byte is below `n` when `(x - n * 0x0101..) & !x & 0x8080..` has its bit.
 /// `"` xor 2 is 0x20, the only byte so moved below 0x21 but for control characters; `\\`
 /// xor `\\` is 0.
 fn not_plain(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     let below = (word ^ (ONES * 2)).wrapping_sub(ONES * 0x21) | (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
     below & !word & (ONES << 7)
 }
@@ -338,9 +340,19 @@ fn fraction_exponent(bytes: &[u8], mut at: usize) -> Option<usize> {
     Some(at)
 }
 
-/// Past the ASCII digits from `at`.
+/// Past the ASCII digits from `at`: most numbers have fewer than eight, tested at once. A byte
+/// is not a digit when adding 0x46 or subtracting 0x30 sets its high bit; digits carry and
+/// borrow nothing, so the first flagged byte is the first that is not one.
 fn digits(bytes: &[u8], at: usize) -> usize {
-    at + bytes.get(at..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_digit()).count())
+    let Some(rest) = bytes.get(at..) else { return at };
+    if let Some(word) = rest.first_chunk::<8>() {
+        let word = u64::from_le_bytes(*word);
+        let not_digit = (word.wrapping_add(ONES * 0x46) | word.wrapping_sub(ONES * 0x30)) & (ONES << 7);
+        if not_digit != 0 {
+            return at + not_digit.trailing_zeros() as usize / 8;
+        }
+    }
+    at + rest.iter().take_while(|b| b.is_ascii_digit()).count()
 }
 
 /// `digits`, at least one.
