@@ -162,12 +162,13 @@ static ESCAPED: [u64; 256] = {
 /// `(x - n * 0x0101..) & !x & 0x8080..` non-zero. Flipping bit 1 keeps control characters
 /// below 0x20 and turns `"` into 0x20, and nothing else below 0x21; `\\` xor-ed with itself is
 /// below 1. Neither flip changes high bits.
-fn escape_mask(word: u64) -> u64 {
+pub(crate) fn escape_mask(word: u64) -> u64 {
     let below = (word ^ (ONES * 2)).wrapping_sub(ONES * 0x21) | (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
     below & !word & (ONES << 7)
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
+/// A `u64` of ones bytes, which byte-wise tests multiply.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// How many leading bytes of `bytes` a JSON string can hold as they are: up to the first
 /// `"`, `\\` or control character. Checked 16 bytes at a time, the last 16 overlapping bytes

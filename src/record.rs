@@ -13,6 +13,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::json::{ONES, escape_mask};
+
 /// One top-level field: its key and its value as JSON text.
 #[derive(Debug)]
 pub struct Field<'a> {
@@ -284,7 +286,7 @@ fn plain_end(bytes: &[u8], at: usize) -> usize {
     let mut end = at;
     for block in &mut blocks {
         let Some((low, high)) = block.first_chunk().zip(block.last_chunk()) else { break };
-        let (low, high) = (not_plain(u64::from_le_bytes(*low)), not_plain(u64::from_le_bytes(*high)));
+        let (low, high) = (escape_mask(u64::from_le_bytes(*low)), escape_mask(u64::from_le_bytes(*high)));
         if low | high != 0 {
             let bit = if low != 0 { low.trailing_zeros() } else { 64 + high.trailing_zeros() };
             return end + bit as usize / 8;
@@ -293,25 +295,13 @@ fn plain_end(bytes: &[u8], at: usize) -> usize {
     }
     let mut rest = blocks.remainder();
     if let Some((word, after)) = rest.split_first_chunk::<8>() {
-        let found = not_plain(u64::from_le_bytes(*word));
+        let found = escape_mask(u64::from_le_bytes(*word));
         if found != 0 {
             return end + found.trailing_zeros() as usize / 8;
         }
         (end, rest) = (end + 8, after);
     }
     end + rest.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').unwrap_or(rest.len())
-}
-
-/// A `u64` of ones bytes, which the byte tests below multiply.
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// The high bit of each byte of `word` that is `"`, `\\` or a control character, and maybe of
-/// bytes after one: a byte is below `n` when `(x - n * 0x0101..) & !x & 0x8080..` has its bit.
-/// `"` xor 2 is 0x20, the only byte so moved below 0x21 but for control characters; `\\`
-/// xor `\\` is 0.
-fn not_plain(word: u64) -> u64 {
-    let below = (word ^ (ONES * 2)).wrapping_sub(ONES * 0x21) | (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
-    below & !word & (ONES << 7)
 }
 
 /// The end of `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` from `at`.
