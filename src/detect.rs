@@ -11,15 +11,20 @@ use crate::record::Field;
 
 pub fn detect(fields: &[Field]) -> Option<Schema> {
     let mut votes = [0u32; Schema::ALL.len()];
+    // The schema with the most votes so far, and whether another has as many. Kept as votes
+    // come in, rather than found by scanning all schemas' votes afterwards.
+    let (mut best, mut leader, mut tied) = (0, None, false);
     for field in fields {
-        if let Some(vote) = unique_to(field.key()).and_then(|schema| votes.get_mut(schema as usize)) {
-            *vote += 1;
+        let Some(schema) = unique_to(field.key()) else { continue };
+        let Some(vote) = votes.get_mut(schema as usize) else { continue };
+        *vote += 1;
+        if *vote > best {
+            (best, leader, tied) = (*vote, Some(schema), false);
+        } else if *vote == best {
+            tied = true; // another schema, since the leader's count is now above `best`
         }
     }
-    let best = votes.iter().copied().max().filter(|&n| n > 0)?;
-    let mut winners = Schema::ALL.iter().zip(votes).filter(|&(_, n)| n == best);
-    let (winner, _) = winners.next()?;
-    winners.next().is_none().then_some(*winner)
+    leader.filter(|_| !tied)
 }
 
 /// The dataset `key` is unique to, if any: a hash table lookup, since every key of every
