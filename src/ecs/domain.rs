@@ -26,16 +26,12 @@ pub fn split(name: &str) -> DomainParts<'_> {
     let Some(lower) = buf.get_mut(..name.len()) else {
         return DomainParts::default();
     };
-    // One pass lowercases for the lookup and finds empty labels (also an empty name).
-    let mut previous = b'.';
-    for (to, &byte) in lower.iter_mut().zip(name.as_bytes()) {
-        if byte == b'.' && previous == b'.' {
-            return DomainParts::default();
-        }
-        *to = byte.to_ascii_lowercase();
-        previous = byte;
-    }
-    if previous == b'.' {
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    // No empty label (nor an empty name): no leading, trailing or doubled dot. Checked
+    // without stopping early, so that the compiler can do it many bytes at a time.
+    let doubled_dot = lower.iter().zip(lower.iter().skip(1)).fold(false, |found, (&a, &b)| found | (a == b'.' && b == b'.'));
+    if doubled_dot || lower.first().is_none_or(|&b| b == b'.') || lower.last() == Some(&b'.') {
         return DomainParts::default();
     }
 
