@@ -25,7 +25,7 @@ build_wasm() {
   step "raw module dist/cloudflare_ecs.wasm"
   cargo build --locked --profile wasm --target wasm32-unknown-unknown
   mkdir -p dist
-  cp target/wasm32-unknown-unknown/wasm/cloudflare_ecs.wasm dist/cloudflare_ecs.wasm
+  bash js/build.sh wasm-opt target/wasm32-unknown-unknown/wasm/cloudflare_ecs.wasm dist/cloudflare_ecs.wasm
 }
 
 # The CLI embeds dist/cloudflare_ecs.wasm, so the module is built first.
@@ -60,7 +60,7 @@ run_tests() {
   step "host tests: fixtures natively, through the raw module and Fluent Bit's convention (wasmtime)"
   cargo test --locked --release -p cloudflare-ecs-host-tests -p cloudflare-ecs-cli
   step "JS tests: npm package and Worker (workerd)"
-  bash js/build.sh test
+  bash js/build.sh test-built
 }
 
 case "${1:-}" in
