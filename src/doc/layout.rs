@@ -13,6 +13,7 @@
 use std::cell::RefCell;
 
 use super::{Endpoint, RelatedValues, Value, write_value};
+use crate::json;
 
 /// Entries: `(path, value)`, in the order they were put.
 type Entries<'e, 'a> = &'e [(&'static str, Value<'a>)];
@@ -54,8 +55,12 @@ impl Layout {
             let end = end as usize;
             write_glue(out, &self.glue, start, end);
             start = end;
-            if let Some((_, value)) = entries.get(entry as usize) {
-                write_value(value, related, out);
+            match entries.get(entry as usize) {
+                // The most common values, without a call through the general writer.
+                Some((_, Value::Str(text))) => json::write_str(out, text),
+                Some((_, Value::Json(text))) => out.extend_from_slice(text.as_bytes()),
+                Some((_, value)) => write_value(value, related, out),
+                None => {}
             }
         }
         write_glue(out, &self.glue, start, self.glue.len() - 16);
