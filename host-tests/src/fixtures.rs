@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 /// `fixtures/bad-inputs/*.bin`: hostile records with no expected output, one per file. The
-/// core's `tests/bad_inputs.rs` checks their invariants natively.
+/// host tests check their invariants natively (`tests/native_bad_inputs.rs`) and in the module.
 const BAD_INPUTS_DIR: &str = "bad-inputs";
 
 /// Fewer fixtures than this means the tree was not found or not filled, not that all is well.

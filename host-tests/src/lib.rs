@@ -1,7 +1,9 @@
-//! Shared helpers of the host tests: fixtures, document comparison, and the module under test.
+//! Shared helpers of the host tests: fixtures, document comparison, the invariants every
+//! document keeps (also checked by the fuzz targets), and the module under test.
 
 mod compare;
 mod fixtures;
+pub mod invariants;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -2,7 +2,7 @@
 //! ONE long-lived instance: `cfecs_transform`, `cfecs_transform_batch` and the Fluent Bit entry
 //! point, under several option sets. No call traps; every record (every non-blank line of a
 //! batch) yields exactly one JSON object document, the native core's bytes (whose invariants
-//! `tests/bad_inputs.rs` checks: error documents keep the original, and so on); and after all
+//! `native_bad_inputs.rs` checks: error documents keep the original, and so on); and after all
 //! of it the instance still normalizes a good record correctly.
 //!
 //! Raw ABI misuse: `cfecs_transform` and `cfecs_transform_batch` given a buffer outside linear
@@ -13,6 +13,7 @@
 
 use cloudflare_ecs::{Normalizer, Options};
 use cloudflare_ecs_cli::{WasmModule, WasmNormalizer};
+use cloudflare_ecs_host_tests::invariants::batch_lines;
 use cloudflare_ecs_host_tests::{configure, instance, load_bad_inputs};
 use serde_json::Value;
 
@@ -50,15 +51,6 @@ fn json_object(document: &[u8]) -> Result<Value, String> {
         return Err("no observer.vendor".into());
     }
     Ok(doc)
-}
-
-/// The lines the batch entry sees: split on `\n`, one `\r` removed, blank lines skipped.
-fn batch_lines(ndjson: &[u8]) -> Vec<&[u8]> {
-    ndjson
-        .split(|&b| b == b'\n')
-        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
-        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
-        .collect()
 }
 
 /// `document` for `record` is a JSON object and the native core's bytes.

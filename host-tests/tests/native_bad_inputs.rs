@@ -9,14 +9,10 @@
 //! over `max_record_bytes` give `too_large`, and 100k lines with 10% garbage give 100k documents
 //! in order.
 
-use std::fmt;
-use std::fs;
-use std::path::Path;
-
 use cloudflare_ecs::{Normalizer, Options};
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use cloudflare_ecs_host_tests::invariants::{check_batch_output, check_single};
+use cloudflare_ecs_host_tests::load_bad_inputs;
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 /// Options every case runs under.
 const OPTION_SETS: &[&str] = &[
@@ -28,142 +24,28 @@ const OPTION_SETS: &[&str] = &[
     r#"{"dataset":"http_requests"}"#,
 ];
 
-/// Fewer cases than this means the corpus was not found, not that all is well.
-const MIN_CASES: usize = 30;
-
-fn corpus() -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad-inputs");
-    let mut cases: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "bin"))
-        .map(|path| {
-            let name = path.file_stem().expect("file name").to_string_lossy().into_owned();
-            let bytes = fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-            (name, bytes)
-        })
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= MIN_CASES, "only {} cases under {}", cases.len(), dir.display());
-    cases
-}
-
 fn normalizer(options: &str) -> Normalizer {
     Normalizer::new(Options::from_json(options).unwrap_or_else(|e| panic!("options {options}: {e}")))
 }
 
-/// A JSON object's top-level entries in order, values as raw text.
-struct RawEntries<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for RawEntries<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor;
-        impl<'de> Visitor<'de> for EntriesVisitor {
-            type Value = RawEntries<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
-                    entries.push(entry);
-                }
-                Ok(RawEntries(entries))
-            }
-        }
-        deserializer.deserialize_map(EntriesVisitor)
-    }
-}
-
-/// What `message` may hold for `record`: the record as received (invalid UTF-8 replaced), or
-/// the record inside its envelope (the first `message`/`log` key, when it is a string).
-fn originals(record: &[u8]) -> Vec<String> {
-    let mut texts = vec![String::from_utf8_lossy(record).into_owned()];
-    if let Ok(text) = std::str::from_utf8(record)
-        && let Ok(RawEntries(entries)) = serde_json::from_str::<RawEntries>(text.trim())
-        && let Some((_, raw)) = entries.iter().find(|(key, _)| key == "message" || key == "log")
-        && let Ok(inner) = serde_json::from_str::<String>(raw.get())
-    {
-        texts.push(inner);
-    }
-    texts
-}
-
-/// The invariants of one document produced for `record`.
-fn check(document: &[u8], record: &[u8], keep_message: bool) -> Result<Value, String> {
-    if document.contains(&b'\n') || document.contains(&b'\r') {
-        return Err("document spans several lines".into());
-    }
-    let doc: Value = serde_json::from_slice(document).map_err(|e| format!("not strict JSON: {e}"))?;
-    if !doc.is_object() {
-        return Err("not a JSON object".into());
-    }
-    if doc.pointer("/observer/vendor").and_then(Value::as_str) != Some("Cloudflare") {
-        return Err("observer.vendor is not Cloudflare".into());
-    }
-    let message = doc.get("message").and_then(Value::as_str);
-    let is_error = doc.pointer("/event/kind").and_then(Value::as_str) == Some("pipeline_error");
-    if is_error {
-        let error_type = doc.pointer("/error/type").and_then(Value::as_str).unwrap_or_default();
-        if error_type.is_empty() {
-            return Err("error document without error.type".into());
-        }
-        if doc.pointer("/error/message").and_then(Value::as_str).is_none_or(str::is_empty) {
-            return Err("error document without error.message".into());
-        }
-    } else if doc.pointer("/event/dataset").and_then(Value::as_str).is_none_or(str::is_empty) {
-        return Err("normalized document without event.dataset".into());
-    }
-    if is_error || keep_message {
-        let message = message.ok_or("no message")?;
-        if !originals(record).iter().any(|original| original == message) {
-            return Err("message is not the original record".into());
-        }
-    } else if doc.get("message").is_some() {
-        return Err("message written although keep_message is false".into());
-    }
-    Ok(doc)
-}
-
-fn show(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).chars().take(300).collect()
-}
-
 #[test]
 fn every_case_yields_one_valid_document() {
-    let cases = corpus();
+    let cases = load_bad_inputs();
     for options in OPTION_SETS {
         let normalizer = normalizer(options);
-        let keep_message = normalizer.options().keep_message;
         for (name, record) in &cases {
-            let document = normalizer.normalize(record);
-            if let Err(problem) = check(document.as_bytes(), record, keep_message) {
-                panic!("{name} with {options}: {problem}\ndocument: {}", show(document.as_bytes()));
-            }
-            assert_eq!(normalizer.normalize(record), document, "{name} with {options}: not deterministic");
+            // One valid document, the same bytes twice and through `normalize_into`.
+            let document = check_single(&normalizer, record);
             let fresh = self::normalizer(options);
             assert_eq!(fresh.normalize(record), document, "{name} with {options}: depends on the instance");
-            let mut appended = b"previous document\n".to_vec();
-            normalizer.normalize_into(record, &mut appended);
-            assert_eq!(appended.get(18..), Some(document.as_bytes()), "{name}: normalize_into differs");
         }
     }
-}
-
-/// The lines `normalize_batch` sees: split on `\n`, one `\r` removed, blank lines skipped.
-fn batch_lines(ndjson: &[u8]) -> Vec<&[u8]> {
-    ndjson
-        .split(|&b| b == b'\n')
-        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
-        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
-        .collect()
 }
 
 #[test]
 fn the_corpus_as_one_batch_yields_one_document_per_line() {
-    let cases = corpus();
+    let cases = load_bad_inputs();
     let batch = cases.iter().map(|(_, bytes)| bytes.as_slice()).collect::<Vec<_>>().join(&b"\n"[..]);
-    let lines = batch_lines(&batch);
     for options in OPTION_SETS {
         let normalizer = normalizer(options);
         let mut output = Vec::new();
@@ -171,20 +53,8 @@ fn the_corpus_as_one_batch_yields_one_document_per_line() {
         let mut again = Vec::new();
         normalizer.normalize_batch(&batch, &mut again);
         assert!(output == again, "{options}: batch output not deterministic");
-        let body = output.strip_suffix(b"\n").expect("output ends with a newline");
-        let documents: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
-        assert_eq!(documents.len(), lines.len(), "{options}: documents for {} non-blank lines", lines.len());
-        for (line, document) in lines.iter().zip(&documents) {
-            if let Err(problem) = check(document, line, normalizer.options().keep_message) {
-                panic!("{options}: {problem}\nline: {}\ndocument: {}", show(line), show(document));
-            }
-            assert_eq!(
-                String::from_utf8_lossy(document),
-                normalizer.normalize(line),
-                "{options}: a batch document differs from its line alone: {}",
-                show(line)
-            );
-        }
+        // One valid document per non-blank line, each that line's own document.
+        check_batch_output(&normalizer, &batch, &output);
     }
 }
 
@@ -195,11 +65,11 @@ fn error_type(normalizer: &Normalizer, record: &[u8]) -> Option<String> {
 
 #[test]
 fn limits_and_error_types() {
-    let cases = corpus();
+    let cases = load_bad_inputs();
     let case = |name: &str| {
         cases
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| *n == format!("bad-inputs/{name}.bin"))
             .map(|(_, bytes)| bytes.as_slice())
             .unwrap_or_else(|| panic!("no case {name}"))
     };
