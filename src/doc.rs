@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use crate::ecs::domain::{self, DomainParts};
-use crate::ecs::ip;
+use crate::ecs::{self, ip};
 use crate::ecs::time::{Timestamp, Unit};
 use crate::json;
 use crate::record::Field;
@@ -505,12 +505,9 @@ fn field_is_empty(field: &Field) -> bool {
 /// `part` (a slice of `whole`) with `whole`'s lifetime when `whole` is borrowed.
 pub fn slice_of<'a>(whole: &Cow<'a, str>, part: &str) -> Cow<'a, str> {
     match whole {
-        Cow::Borrowed(whole) => {
-            let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize);
-            start
-                .and_then(|start| whole.get(start..start + part.len()))
-                .map_or_else(|| Cow::Owned(part.to_owned()), Cow::Borrowed)
-        }
+        Cow::Borrowed(whole) => ecs::offset_in(whole, part)
+            .and_then(|start| whole.get(start..start + part.len()))
+            .map_or_else(|| Cow::Owned(part.to_owned()), Cow::Borrowed),
         Cow::Owned(_) => Cow::Owned(part.to_owned()),
     }
 }

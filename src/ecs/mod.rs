@@ -8,3 +8,24 @@ pub mod security;
 pub mod time;
 pub mod url;
 pub mod user_agent;
+
+/// Where `part` starts in `whole`, when it is a slice of it (parsers return slices of their
+/// input; their callers borrow them again with the input's lifetime, or remember the span).
+pub fn offset_in(whole: &str, part: &str) -> Option<usize> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    whole.get(start..start.checked_add(part.len())?).map(|_| start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_of_slices_only() {
+        let whole = "Mozilla/5.0 (X11)";
+        assert_eq!(offset_in(whole, &whole[8..11]), Some(8));
+        assert_eq!(offset_in(whole, &whole[17..]), Some(17));
+        assert_eq!(offset_in(&whole[8..], whole), None);
+        assert_eq!(offset_in(whole, "5.0"), None);
+    }
+}

@@ -182,8 +182,7 @@ pub fn parse_cached(ua: &str) -> UserAgent<'_> {
 
 /// How a part of `ua`'s parse is kept: a span when it is a slice of `ua`.
 fn remember(ua: &str, part: &str) -> CachedPart {
-    let start = (part.as_ptr() as usize).checked_sub(ua.as_ptr() as usize);
-    match start.filter(|&start| ua.get(start..start + part.len()).is_some()) {
+    match super::offset_in(ua, part) {
         Some(start) => CachedPart::Span(start, part.len()),
         None => CachedPart::Text(part.into()),
     }
@@ -434,8 +433,7 @@ fn first_product(ua: &str) -> (&str, Option<&str>) {
 
 /// The text of `ua` from the start of `first` to the end of `last` (both slices of `ua`).
 fn span<'a>(ua: &'a str, first: &str, last: &str) -> Option<&'a str> {
-    let start = (first.as_ptr() as usize).checked_sub(ua.as_ptr() as usize)?;
-    let end = (last.as_ptr() as usize).checked_sub(ua.as_ptr() as usize)?.checked_add(last.len())?;
+    let (start, end) = (super::offset_in(ua, first)?, super::offset_in(ua, last)? + last.len());
     ua.get(start..end)
 }
 
