@@ -38,6 +38,7 @@ pub enum Value<'a> {
 }
 
 impl Value<'_> {
+    #[inline(always)]
     fn is_empty(&self) -> bool {
         match self {
             Value::Str(s) => s.is_empty(),
@@ -208,32 +209,38 @@ impl<'a> Doc<'a> {
     }
 
     /// Puts `value` at an ECS path, unless it is empty.
+    #[inline(always)]
     pub fn put(&mut self, path: &'static str, value: Value<'a>) {
         if !value.is_empty() {
             self.fields.push((path, value));
         }
     }
 
+    #[inline(always)]
     pub fn put_str(&mut self, path: &'static str, value: impl Into<Cow<'a, str>>) {
         self.put(path, Value::Str(value.into()));
     }
 
     /// A constant of the mapping: the same text in every document that has it.
+    #[inline(always)]
     pub fn put_const(&mut self, path: &'static str, value: &'static str) {
         self.put(path, Value::Const(value));
     }
 
     /// A constant list of the mapping (`event.category`).
+    #[inline(always)]
     pub fn put_list(&mut self, path: &'static str, values: &'static [&'static str]) {
         self.put(path, Value::StaticStrs(values));
     }
 
     /// A keyword field: strings as they are, numbers and booleans as their JSON value.
+    #[inline]
     pub fn keyword(&mut self, path: &'static str, field: &Field<'a>) {
         self.keyword_at(&[path], field);
     }
 
     /// A keyword field put at several paths (`source.geo.*` and `client.geo.*`).
+    #[inline]
     pub fn keyword_at(&mut self, paths: &[&'static str], field: &Field<'a>) {
         match field.as_str() {
             Some(text) => {
@@ -265,12 +272,14 @@ impl<'a> Doc<'a> {
     }
 
     /// A timestamp field in any Logpush format.
+    #[inline]
     pub fn timestamp(&mut self, path: &'static str, field: &Field<'a>, unit: Unit) {
         self.timestamp_at(&[path], field, unit);
     }
 
     /// A timestamp field put at several paths (`@timestamp` and `event.start`); returns the
     /// time for derived fields such as `event.duration`.
+    #[inline]
     pub fn timestamp_at(&mut self, paths: &[&'static str], field: &Field<'a>, unit: Unit) -> Option<Timestamp> {
         let parsed = match field.as_str() {
             Some(text) => Timestamp::parse_str(&text, unit),
@@ -281,6 +290,7 @@ impl<'a> Doc<'a> {
 
     /// Puts a field's parsed value at every path; a value that did not parse is left out when
     /// empty, else kept as a bad field. Returns the value for derived fields.
+    #[inline]
     fn put_parsed<T: Copy>(
         &mut self,
         paths: &[&'static str],
@@ -302,16 +312,19 @@ impl<'a> Doc<'a> {
     }
 
     /// An IP field of an endpoint (`source`, `client`, ...); also added to `related.ip`.
+    #[inline]
     pub fn endpoint_ip(&mut self, endpoint: Endpoint, field: &Field<'a>) {
         self.ip(endpoint.paths().0, field);
     }
 
     /// An IP field (`source.nat.ip`, `destination.ip`, ...); also added to `related.ip`.
+    #[inline]
     pub fn ip(&mut self, path: &'static str, field: &Field<'a>) {
         self.ip_at(&[path], field);
     }
 
     /// An IP field put at several paths (`source.ip` and `client.ip`), parsed once.
+    #[inline]
     pub fn ip_at(&mut self, paths: &[&'static str], field: &Field<'a>) {
         let Some(text) = field.as_str().filter(|s| !s.is_empty()) else {
             if !field_is_empty(field) {
@@ -331,12 +344,14 @@ impl<'a> Doc<'a> {
     }
 
     /// A domain name with its public-suffix parts; also added to `related.hosts`.
+    #[inline]
     pub fn domain(&mut self, fields: &DomainFields, name: Cow<'a, str>) {
         self.domains(&[fields], name);
     }
 
     /// One host name put in several domain field sets (`url.*` and `destination.*`), split by
     /// the public suffix list once; also added to `related.hosts`.
+    #[inline]
     pub fn domains(&mut self, sets: &[&DomainFields], name: Cow<'a, str>) {
         if name.is_empty() {
             return;
@@ -358,6 +373,7 @@ impl<'a> Doc<'a> {
     /// Only the public-suffix parts of `name`, in each field set.
     // `&Cow`, not `&str`: the parts borrow from the input only when `name` does.
     #[allow(clippy::ptr_arg)]
+    #[inline]
     pub fn domain_parts(&mut self, sets: &[&DomainFields], name: &Cow<'a, str>) {
         let DomainParts { registered_domain, top_level_domain, subdomain } = domain::split(name);
         for fields in sets {
@@ -389,6 +405,7 @@ impl<'a> Doc<'a> {
         self.relate(Related::Hash, value);
     }
 
+    #[inline]
     fn relate(&mut self, list: Related, value: Cow<'a, str>) {
         let known = |(l, v): &(Related, Cow<'a, str>)| *l == list && *v == value;
         if !value.is_empty() && (self.related.len() >= RELATED_LINEAR_LIMIT || !self.related.iter().any(known)) {
@@ -397,11 +414,13 @@ impl<'a> Doc<'a> {
     }
 
     /// Keeps a field with no ECS home as `cloudflare.<Name>`, with Cloudflare's value.
+    #[inline]
     pub fn vendor(&mut self, field: &Field<'a>) {
         let value = if field.is_plain_string() { Value::Json(Cow::Borrowed(field.raw())) } else { json_value(field.raw()) };
         self.vendor_value(field.key_cow(), value);
     }
 
+    #[inline]
     pub fn vendor_value(&mut self, name: Cow<'a, str>, value: Value<'a>) {
         if !value.is_empty() {
             self.vendor.push((name, value));

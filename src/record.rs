@@ -25,21 +25,25 @@ pub struct Field<'a> {
 }
 
 impl<'a> Field<'a> {
+    #[inline]
     pub fn key(&self) -> &str {
         &self.key
     }
 
     /// The key, borrowed from the input when it had no escapes.
+    #[inline]
     pub fn key_cow(&self) -> Cow<'a, str> {
         self.key.clone()
     }
 
     /// The value as JSON text, exactly as in the input.
+    #[inline]
     pub fn raw(&self) -> &'a str {
         self.raw
     }
 
     /// The decoded string when the value is a JSON string.
+    #[inline]
     pub fn as_str(&self) -> Option<Cow<'a, str>> {
         if self.plain_string {
             self.raw.get(1..self.raw.len() - 1).map(Cow::Borrowed)
@@ -54,11 +58,13 @@ impl<'a> Field<'a> {
     }
 
     /// The value when it is an integer JSON number.
+    #[inline]
     pub fn as_i64(&self) -> Option<i64> {
         self.raw().parse().ok()
     }
 
     /// The value when it is a non-negative integer JSON number.
+    #[inline]
     pub fn as_u64(&self) -> Option<u64> {
         self.raw().parse().ok()
     }
