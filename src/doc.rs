@@ -20,21 +20,34 @@ use crate::record::Field;
 mod layout;
 
 /// A value in the output document.
-#[derive(Debug)]
+///
+/// Values are `Copy`: text the record does not hold as such (decoded escapes, lower-cased or
+/// rebuilt values) is kept in the document's own buffer and referred to by its [`Span`]. So a
+/// value needs no drop, and is built straight into the document's entries rather than on the
+/// stack and copied (which stalled on every entry: a copy's wide loads cannot be forwarded
+/// from the narrow stores that built it).
+#[derive(Clone, Copy, Debug)]
 pub enum Value<'a> {
-    Str(Cow<'a, str>),
+    Str(&'a str),
+    /// A string in the document's buffer.
+    OwnedStr(Span),
     /// A constant of the mapping (`event.kind: "event"`): written once into the layout of
     /// each shape of document, like the keys around it, not for every document.
     Const(&'static str),
     /// Compact JSON text, written as is.
-    Json(Cow<'a, str>),
+    Json(&'a str),
+    /// Compact JSON text in the document's buffer.
+    OwnedJson(Span),
     Int(i64),
     Bool(bool),
     Time(Timestamp),
     /// One of the document's `related.*` lists.
     Related(Related),
     StaticStrs(&'static [&'static str]),
-    Object(Vec<(Cow<'a, str>, Value<'a>)>),
+    /// `cloudflare`: the vendor fields.
+    Vendor,
+    /// A nested object under `cloudflare.*`: a range of the document's members.
+    Object(Span),
 }
 
 impl Value<'_> {
@@ -42,13 +55,42 @@ impl Value<'_> {
     fn is_empty(&self) -> bool {
         match self {
             Value::Str(s) => s.is_empty(),
+            Value::OwnedStr(span) => span.len == 0,
             Value::Const(s) => s.is_empty(),
             Value::Json(j) => json::is_empty_value(j),
             Value::StaticStrs(list) => list.is_empty(),
-            Value::Object(entries) => entries.is_empty(),
-            Value::Int(_) | Value::Bool(_) | Value::Time(_) | Value::Related(_) => false,
+            Value::Object(span) => span.len == 0,
+            Value::OwnedJson(_) | Value::Int(_) | Value::Bool(_) | Value::Time(_) | Value::Related(_) | Value::Vendor => false,
         }
     }
+
+    /// Whether the value is a string (only string domains and IPs make an address).
+    fn is_str(&self) -> bool {
+        matches!(self, Value::Str(_) | Value::OwnedStr(_))
+    }
+
+    fn of_text(text: Text<'_>) -> Value<'_> {
+        match text {
+            Text::Borrowed(s) => Value::Str(s),
+            Text::Owned(span) => Value::OwnedStr(span),
+        }
+    }
+}
+
+/// Where something the document holds itself is: bytes of its text buffer, or entries of its
+/// members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    start: usize,
+    len: usize,
+}
+
+/// A key or a `related.*` value: borrowed from the record (or static), or in the document's
+/// buffer.
+#[derive(Clone, Copy, Debug)]
+enum Text<'a> {
+    Borrowed(&'a str),
+    Owned(Span),
 }
 
 /// The original record for `message`.
@@ -70,8 +112,8 @@ impl<'a> From<&'a str> for Original<'a> {
 impl<'a> From<Original<'a>> for Value<'a> {
     fn from(original: Original<'a>) -> Self {
         match original {
-            Original::Text(text) => Value::Str(Cow::Borrowed(text)),
-            Original::Literal(literal) => Value::Json(Cow::Borrowed(literal)),
+            Original::Text(text) => Value::Str(text),
+            Original::Literal(literal) => Value::Json(literal),
         }
     }
 }
@@ -156,48 +198,59 @@ impl Related {
 /// stall the pipeline (a 1 MiB record of duplicate `ActorIP`s took 5 s).
 const RELATED_LINEAR_LIMIT: usize = 64;
 
-/// Removes repeated values, keeping the first of each in place.
-fn dedup_in_order<T: Ord>(list: Vec<T>) -> Vec<T> {
-    if list.len() <= RELATED_LINEAR_LIMIT {
-        return list;
-    }
-    let mut order: Vec<usize> = (0..list.len()).collect();
-    order.sort_by(|&a, &b| list.get(a).cmp(&list.get(b))); // stable: equal values by position
-    let mut keep = vec![false; list.len()];
-    let mut previous = None;
-    for i in order {
-        let value = list.get(i);
-        if value != previous {
-            if let Some(k) = keep.get_mut(i) {
-                *k = true;
-            }
-            previous = value;
-        }
-    }
-    list.into_iter().zip(keep).filter_map(|(value, keep)| keep.then_some(value)).collect()
+/// The vectors and text buffer of a document. Those of the last document written are kept
+/// for the next one (see `crate::recycle`): allocating them for every record took a tenth
+/// of the time of a small one.
+#[derive(Default)]
+struct Buffers<'a> {
+    /// `(path, value)` in the order they were put.
+    fields: Vec<(&'static str, Value<'a>)>,
+    /// `cloudflare.*`: `(key, value)`.
+    vendor: Vec<(Text<'a>, Value<'a>)>,
+    /// The members of nested objects under `cloudflare.*`, each object a range.
+    members: Vec<(Text<'a>, Value<'a>)>,
+    /// `related.*` values, by list, in the order they were added.
+    related: Vec<(Related, Text<'a>)>,
+    /// Text the record does not hold as such, which values refer to by span.
+    text: String,
 }
 
-/// `related.*` values, by list, in the order they were added.
-type RelatedValues<'a> = [(Related, Cow<'a, str>)];
+impl Buffers<'_> {
+    /// Empty buffers keeping the allocations of these (unless grown unusually large, so that
+    /// what stays allocated between records is bounded).
+    fn recycled(self) -> Buffers<'static> {
+        let Buffers { fields, vendor, members, related, mut text } = self;
+        text.clear();
+        Buffers {
+            fields: crate::spare(fields),
+            vendor: crate::spare(vendor),
+            members: crate::spare(members),
+            related: crate::spare(related),
+            text: if text.capacity() <= crate::MAX_SPARE_BYTES { text } else { String::new() },
+        }
+    }
+}
+
+thread_local! {
+    static SPARE: Cell<Buffers<'static>> = const {
+        Cell::new(Buffers { fields: Vec::new(), vendor: Vec::new(), members: Vec::new(), related: Vec::new(), text: String::new() })
+    };
+}
 
 /// An output document under construction.
 pub struct Doc<'a> {
-    /// `(path, value)` in the order they were put.
-    fields: Vec<(&'static str, Value<'a>)>,
-    vendor: Vec<(Cow<'a, str>, Value<'a>)>,
-    related: Vec<(Related, Cow<'a, str>)>,
+    buffers: Buffers<'a>,
     notes: Vec<String>,
 }
 
 impl<'a> Doc<'a> {
     /// A document with nothing in it.
     pub fn empty() -> Self {
-        // Spares are kept empty, and a vector of `'static` values is one of `'a` values.
-        let (mut fields, mut vendor): (Vec<_>, Vec<_>) = (SPARE_FIELDS.take(), SPARE_VENDOR.take());
-        fields.reserve(48);
-        vendor.reserve(32);
-        let related = SPARE_RELATED.take();
-        Doc { fields, vendor, related, notes: Vec::new() }
+        // A buffer of `'static` values is one of `'a` values.
+        let mut buffers: Buffers<'a> = SPARE.take();
+        buffers.fields.reserve(48);
+        buffers.vendor.reserve(32);
+        Doc { buffers, notes: Vec::new() }
     }
 
     /// A normalized document of `dataset`.
@@ -212,13 +265,23 @@ impl<'a> Doc<'a> {
     #[inline(always)]
     pub fn put(&mut self, path: &'static str, value: Value<'a>) {
         if !value.is_empty() {
-            self.fields.push((path, value));
+            self.buffers.fields.push((path, value));
         }
     }
 
     #[inline(always)]
     pub fn put_str(&mut self, path: &'static str, value: impl Into<Cow<'a, str>>) {
-        self.put(path, Value::Str(value.into()));
+        let value = self.str_value(value.into());
+        self.put(path, value);
+    }
+
+    /// Compact JSON text (a number the record wrote as a string, say).
+    pub fn put_json(&mut self, path: &'static str, json: Cow<'a, str>) {
+        let value = match json {
+            Cow::Borrowed(json) => Value::Json(json),
+            Cow::Owned(json) => Value::OwnedJson(self.own(&json)),
+        };
+        self.put(path, value);
     }
 
     /// A constant of the mapping: the same text in every document that has it.
@@ -242,30 +305,27 @@ impl<'a> Doc<'a> {
     /// A keyword field put at several paths (`source.geo.*` and `client.geo.*`).
     #[inline]
     pub fn keyword_at(&mut self, paths: &[&'static str], field: &Field<'a>) {
-        match field.as_str() {
-            Some(text) => {
-                for path in paths {
-                    self.put_str(path, text.clone());
-                }
-            }
-            None if is_scalar(field.raw()) && json::is_portable(field.raw()) => {
-                for path in paths {
-                    self.put(path, Value::Json(Cow::Borrowed(field.raw())));
-                }
-            }
-            None if is_scalar(field.raw()) => self.bad_field(field, "number out of range or lone surrogate"),
-            None if field_is_empty(field) => {}
-            None => self.bad_field(field, "expected a string"),
+        let value = match field.as_str() {
+            Some(text) => self.str_value(text),
+            None if is_scalar(field.raw()) && json::is_portable(field.raw()) => Value::Json(field.raw()),
+            None if is_scalar(field.raw()) => return self.bad_field(field, "number out of range or lone surrogate"),
+            None if field_is_empty(field) => return,
+            None => return self.bad_field(field, "expected a string"),
+        };
+        for path in paths {
+            self.put(path, value);
         }
     }
 
     /// An integer field (ports, bytes, status codes); integers written as strings are accepted.
+    #[inline]
     pub fn integer(&mut self, path: &'static str, field: &Field<'a>) {
         self.integer_at(&[path], field);
     }
 
     /// An integer field put at several paths; returns the value for derived fields
     /// (`event.outcome` from a status code, `network.bytes`).
+    #[inline]
     pub fn integer_at(&mut self, paths: &[&'static str], field: &Field<'a>) -> Option<i64> {
         let value = field.as_i64().or_else(|| field.as_str().and_then(|s| s.trim().parse().ok()));
         self.put_parsed(paths, field, value, Value::Int, "expected an integer")
@@ -334,10 +394,11 @@ impl<'a> Doc<'a> {
         };
         match ip::normalize(&text).map(|ip| reborrow(&text, ip)) {
             Some(ip) => {
+                let ip = self.text(ip);
                 for path in paths {
-                    self.put(path, Value::Str(ip.clone()));
+                    self.put(path, Value::of_text(ip));
                 }
-                self.related_ip(ip);
+                self.relate(Related::Ip, ip);
             }
             None => self.bad_field(field, "not an IP address"),
         }
@@ -357,10 +418,11 @@ impl<'a> Doc<'a> {
             return;
         }
         self.domain_parts(sets, &name);
+        let name = self.text(name);
         for fields in sets {
-            self.put_str(fields.domain, name.clone());
+            self.put(fields.domain, Value::of_text(name));
         }
-        self.related_host(name);
+        self.relate(Related::Hosts, name);
     }
 
     /// Puts `derived` (usually a slice of `source`, a field's value), borrowing from the
@@ -376,54 +438,85 @@ impl<'a> Doc<'a> {
     #[inline]
     pub fn domain_parts(&mut self, sets: &[&DomainFields], name: &Cow<'a, str>) {
         let DomainParts { registered_domain, top_level_domain, subdomain } = domain::split(name);
-        for fields in sets {
-            for (path, part) in [
-                (fields.registered_domain, registered_domain),
-                (fields.top_level_domain, top_level_domain),
-                (fields.subdomain, subdomain),
-            ] {
-                if let Some(part) = part {
-                    self.put_str(path, slice_of(name, part));
+        for (part, path_in) in [
+            (registered_domain, (|f: &DomainFields| f.registered_domain) as fn(&DomainFields) -> &'static str),
+            (top_level_domain, |f| f.top_level_domain),
+            (subdomain, |f| f.subdomain),
+        ] {
+            if let Some(part) = part {
+                let part = self.text(slice_of(name, part));
+                for fields in sets {
+                    self.put(path_in(fields), Value::of_text(part));
                 }
             }
         }
     }
 
     pub fn related_ip(&mut self, value: Cow<'a, str>) {
-        self.relate(Related::Ip, value);
+        let text = self.text(value);
+        self.relate(Related::Ip, text);
     }
 
     pub fn related_host(&mut self, value: Cow<'a, str>) {
-        self.relate(Related::Hosts, value);
+        let text = self.text(value);
+        self.relate(Related::Hosts, text);
     }
 
     pub fn related_user(&mut self, value: Cow<'a, str>) {
-        self.relate(Related::User, value);
+        let text = self.text(value);
+        self.relate(Related::User, text);
     }
 
     pub fn related_hash(&mut self, value: Cow<'a, str>) {
-        self.relate(Related::Hash, value);
+        let text = self.text(value);
+        self.relate(Related::Hash, text);
     }
 
     #[inline]
-    fn relate(&mut self, list: Related, value: Cow<'a, str>) {
-        let known = |(l, v): &(Related, Cow<'a, str>)| *l == list && *v == value;
-        if !value.is_empty() && (self.related.len() >= RELATED_LINEAR_LIMIT || !self.related.iter().any(known)) {
-            self.related.push((list, value));
+    fn relate(&mut self, list: Related, value: Text<'a>) {
+        let value_str = resolve(&self.buffers.text, value);
+        if value_str.is_empty() {
+            return;
+        }
+        let related = &self.buffers.related;
+        let known = |&(l, v): &(Related, Text<'a>)| l == list && resolve(&self.buffers.text, v) == value_str;
+        if related.len() >= RELATED_LINEAR_LIMIT || !related.iter().any(known) {
+            self.buffers.related.push((list, value));
         }
     }
 
     /// Keeps a field with no ECS home as `cloudflare.<Name>`, with Cloudflare's value.
     #[inline]
     pub fn vendor(&mut self, field: &Field<'a>) {
-        let value = if field.is_plain_string() { Value::Json(Cow::Borrowed(field.raw())) } else { json_value(field.raw()) };
+        let value = if field.is_plain_string() { Value::Json(field.raw()) } else { self.json_value(field.raw()) };
         self.vendor_value(field.key_cow(), value);
     }
 
+    /// Keeps a JSON value as `cloudflare.<name>`.
+    pub fn vendor_json(&mut self, name: Cow<'a, str>, raw: &'a str) {
+        let value = self.json_value(raw);
+        self.vendor_value(name, value);
+    }
+
+    /// Keeps the fields of an object as `cloudflare.<name>.<key>` (empty values left out).
+    pub fn vendor_object(&mut self, name: Cow<'a, str>, entries: &[Field<'a>]) {
+        let start = self.buffers.members.len();
+        for entry in entries {
+            let value = self.json_value(entry.raw());
+            if !value.is_empty() {
+                let key = self.text(entry.key_cow());
+                self.buffers.members.push((key, value));
+            }
+        }
+        let members = Span { start, len: self.buffers.members.len() - start };
+        self.vendor_value(name, Value::Object(members));
+    }
+
     #[inline]
-    pub fn vendor_value(&mut self, name: Cow<'a, str>, value: Value<'a>) {
+    fn vendor_value(&mut self, name: Cow<'a, str>, value: Value<'a>) {
         if !value.is_empty() {
-            self.vendor.push((name, value));
+            let name = self.text(name);
+            self.buffers.vendor.push((name, value));
         }
     }
 
@@ -434,11 +527,48 @@ impl<'a> Doc<'a> {
         self.vendor(field);
     }
 
+    /// A copied JSON value: compact, or its text as a string when nested too deep or not
+    /// portable (`1e999`, `"\ud800"`: see `json::is_portable`).
+    fn json_value(&mut self, raw: &'a str) -> Value<'a> {
+        if json::is_plain_scalar(raw) {
+            return Value::Json(raw);
+        }
+        let compact = json::compact(raw);
+        let as_text = json::depth(&compact) > MAX_VALUE_DEPTH || !json::is_portable(&compact);
+        match compact {
+            Cow::Borrowed(compact) if as_text => Value::Str(compact),
+            Cow::Borrowed(compact) => Value::Json(compact),
+            Cow::Owned(compact) if as_text => Value::OwnedStr(self.own(&compact)),
+            Cow::Owned(compact) => Value::OwnedJson(self.own(&compact)),
+        }
+    }
+
+    /// A string value, borrowed from the record when it can be.
+    #[inline(always)]
+    fn str_value(&mut self, text: Cow<'a, str>) -> Value<'a> {
+        Value::of_text(self.text(text))
+    }
+
+    #[inline(always)]
+    fn text(&mut self, text: Cow<'a, str>) -> Text<'a> {
+        match text {
+            Cow::Borrowed(text) => Text::Borrowed(text),
+            Cow::Owned(text) => Text::Owned(self.own(&text)),
+        }
+    }
+
+    /// Copies `text` into the document's buffer.
+    fn own(&mut self, text: &str) -> Span {
+        let start = self.buffers.text.len();
+        self.buffers.text.push_str(text);
+        Span { start, len: text.len() }
+    }
+
     /// Writes the document as one line of compact JSON.
     pub fn write(mut self, message: Option<Original<'a>>, out: &mut Vec<u8>) {
-        let related = dedup_in_order(std::mem::take(&mut self.related));
+        dedup_related(&mut self.buffers.related, &self.buffers.text);
         for list in Related::ALL {
-            if related.iter().any(|(l, _)| *l == list) {
+            if self.buffers.related.iter().any(|&(l, _)| l == list) {
                 self.put(list.path(), Value::Related(list));
             }
         }
@@ -448,70 +578,78 @@ impl<'a> Doc<'a> {
         }
         if let Some(message) = message {
             // Even when empty: an error document always says what it was given.
-            self.fields.push(("message", message.into()));
+            self.buffers.fields.push(("message", message.into()));
         }
-        let mut vendor = std::mem::take(&mut self.vendor);
+        let Buffers { fields, vendor, members, related, text } = &mut self.buffers;
+        fn key<'t>(text: &'t str, (key, _): &(Text<'t>, Value<'t>)) -> &'t str {
+            resolve(text, *key)
+        }
         // Logpush writes fields in name order, so usually there is nothing to sort.
-        if !vendor.is_sorted_by(|a, b| a.0 < b.0) {
-            vendor.sort_by(|a, b| a.0.cmp(&b.0)); // stable: the first of duplicate keys wins
-            vendor.dedup_by(|later, earlier| later.0 == earlier.0);
+        if !vendor.is_sorted_by(|a, b| key(text, a) < key(text, b)) {
+            vendor.sort_by(|a, b| key(text, a).cmp(key(text, b))); // stable: the first of duplicate keys wins
+            vendor.dedup_by(|later, earlier| key(text, later) == key(text, earlier));
         }
-        self.put("cloudflare", Value::Object(vendor));
-
-        layout::write(&self.fields, &related, out);
-        // Keep the vectors for the next document.
-        crate::keep_spare(&SPARE_RELATED, related);
-        if let Some(("cloudflare", Value::Object(vendor))) = self.fields.last_mut() {
-            crate::keep_spare(&SPARE_VENDOR, std::mem::take(vendor));
+        if !vendor.is_empty() {
+            fields.push(("cloudflare", Value::Vendor));
         }
-        release(&mut self.fields);
-        crate::keep_spare(&SPARE_FIELDS, self.fields);
+        layout::write(fields, &Parts { related, vendor, members, text }, out);
+        SPARE.set(self.buffers.recycled());
     }
 }
 
-/// Empties a document's entries. Most values borrow from the record and own nothing: those
-/// are forgotten, which does nothing, rather than dropped, which calls a function per value
-/// (the drop of this recursive enum is not inlined).
-fn release(entries: &mut Vec<(&'static str, Value<'_>)>) {
-    for (_, value) in entries.drain(..) {
-        match &value {
-            Value::Str(Cow::Borrowed(_))
-            | Value::Json(Cow::Borrowed(_))
-            | Value::Const(_)
-            | Value::Int(_)
-            | Value::Bool(_)
-            | Value::Time(_)
-            | Value::StaticStrs(_) => std::mem::forget(value),
-            _ => drop(value),
-        }
+/// The text of a key or related value, in `buffer` when the document holds it.
+fn resolve<'t>(buffer: &'t str, text: Text<'t>) -> &'t str {
+    match text {
+        Text::Borrowed(text) => text,
+        Text::Owned(span) => span_of(buffer, span),
     }
 }
 
-thread_local! {
-    /// The vectors of the last document written, kept for the next one (see `crate::recycle`).
-    static SPARE_FIELDS: Cell<Vec<(&'static str, Value<'static>)>> = const { Cell::new(Vec::new()) };
-    static SPARE_VENDOR: Cell<Vec<(Cow<'static, str>, Value<'static>)>> = const { Cell::new(Vec::new()) };
-    static SPARE_RELATED: Cell<Vec<(Related, Cow<'static, str>)>> = const { Cell::new(Vec::new()) };
+fn span_of(buffer: &str, span: Span) -> &str {
+    buffer.get(span.start..span.start + span.len).unwrap_or_default()
+}
+
+/// Removes repeated values of each `related.*` list, keeping the first of each in place.
+/// Done as values are added while there are few (see `Doc::relate`), here past that.
+fn dedup_related(related: &mut Vec<(Related, Text)>, buffer: &str) {
+    if related.len() <= RELATED_LINEAR_LIMIT {
+        return;
+    }
+    let key = |i: usize| related.get(i).map(|&(list, text)| (list, resolve(buffer, text)));
+    let mut order: Vec<usize> = (0..related.len()).collect();
+    order.sort_by(|&a, &b| key(a).cmp(&key(b))); // stable: equal values by position
+    let mut keep = vec![false; related.len()];
+    let mut previous = None;
+    for i in order {
+        let value = key(i);
+        if value != previous {
+            if let Some(k) = keep.get_mut(i) {
+                *k = true;
+            }
+            previous = value;
+        }
+    }
+    let mut keep = keep.into_iter();
+    related.retain(|_| keep.next().unwrap_or(false));
+}
+
+/// What values refer to, besides the record: for `write_value`.
+struct Parts<'d, 'a> {
+    related: &'d [(Related, Text<'a>)],
+    vendor: &'d [(Text<'a>, Value<'a>)],
+    members: &'d [(Text<'a>, Value<'a>)],
+    text: &'d str,
+}
+
+impl Parts<'_, '_> {
+    /// For values that refer to nothing (the constants written into layouts).
+    const NONE: Parts<'static, 'static> = Parts { related: &[], vendor: &[], members: &[], text: "" };
 }
 
 /// Deepest nesting kept as JSON under `cloudflare.*`. Deeper user data (audit values, custom
 /// headers) is kept as its JSON text instead, so documents stay within Elasticsearch's
 /// mapping depth limit (20) and Fluent Bit's nesting limit (~64).
 const MAX_VALUE_DEPTH: usize = 16;
-
-/// A copied JSON value: compact, or its text as a string when nested too deep or not portable
-/// (`1e999`, `"\ud800"`: see `json::is_portable`).
-pub fn json_value(raw: &str) -> Value<'_> {
-    if json::is_plain_scalar(raw) {
-        return Value::Json(Cow::Borrowed(raw));
-    }
-    let compact = json::compact(raw);
-    if json::depth(&compact) > MAX_VALUE_DEPTH || !json::is_portable(&compact) {
-        Value::Str(compact)
-    } else {
-        Value::Json(compact)
-    }
-}
 
 fn is_scalar(raw: &str) -> bool {
     !matches!(raw.as_bytes().first(), Some(b'{' | b'[' | b'n'))
@@ -539,33 +677,43 @@ fn reborrow<'a>(source: &Cow<'a, str>, derived: Cow<'_, str>) -> Cow<'a, str> {
     }
 }
 
-fn write_value(value: &Value, related: &RelatedValues, out: &mut Vec<u8>) {
-    match value {
+fn write_value(value: &Value, parts: &Parts, out: &mut Vec<u8>) {
+    match *value {
         Value::Str(s) => json::write_str(out, s),
+        Value::OwnedStr(span) => json::write_str(out, span_of(parts.text, span)),
         Value::Const(s) => json::write_str(out, s),
         Value::Json(j) => out.extend_from_slice(j.as_bytes()),
-        Value::Int(n) => json::write_int(out, *n),
-        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::OwnedJson(span) => out.extend_from_slice(span_of(parts.text, span).as_bytes()),
+        Value::Int(n) => json::write_int(out, n),
+        Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
         Value::Time(ts) => {
             out.push(b'"');
             ts.write_ecs(out);
             out.push(b'"');
         }
-        Value::Related(list) => write_array(related.iter().filter(|(l, _)| l == list).map(|(_, v)| v.as_ref()), out),
+        Value::Related(list) => {
+            let values = parts.related.iter().filter(|&&(l, _)| l == list).map(|&(_, v)| resolve(parts.text, v));
+            write_array(values, out);
+        }
         Value::StaticStrs(list) => write_array(list.iter().copied(), out),
-        Value::Object(entries) => {
-            out.push(b'{');
-            for (i, (key, value)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                json::write_str(out, key);
-                out.push(b':');
-                write_value(value, related, out);
-            }
-            out.push(b'}');
+        Value::Vendor => write_object(parts.vendor, parts, out),
+        Value::Object(span) => {
+            write_object(parts.members.get(span.start..span.start + span.len).unwrap_or_default(), parts, out);
         }
     }
+}
+
+fn write_object(entries: &[(Text, Value)], parts: &Parts, out: &mut Vec<u8>) {
+    out.push(b'{');
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json::write_str(out, resolve(parts.text, *key));
+        out.push(b':');
+        write_value(value, parts, out);
+    }
+    out.push(b'}');
 }
 
 fn write_array<'s>(items: impl Iterator<Item = &'s str>, out: &mut Vec<u8>) {
@@ -596,7 +744,7 @@ mod tests {
         doc.put_str("source.ip", "1.2.3.4");
         doc.put_str("source.as.organization.name", "");
         doc.put("source.port", Value::Int(0));
-        doc.put("dns.question.name", Value::Str("a.com".into()));
+        doc.put("dns.question.name", Value::Str("a.com"));
         doc.put("event.category", Value::StaticStrs(&["network"]));
         doc.put_str("source.ip", "5.6.7.8"); // first wins
         let doc = written(doc, Some("raw".into()));

@@ -227,14 +227,19 @@ pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.into_iter().filter_map(|_| None).collect()
 }
 
-/// Keeps `v`'s allocation in `spare` for the next record, unless it has grown unusually large
-/// (a record of thousands of fields), so that what stays allocated between calls is bounded.
+/// Keeps `v`'s allocation in `spare` for the next record (see `spare`).
 pub(crate) fn keep_spare<T, U>(spare: &'static std::thread::LocalKey<Cell<Vec<U>>>, v: Vec<T>) {
-    const MAX_SPARE_BYTES: usize = 64 * 1024;
-    if v.capacity() * std::mem::size_of::<T>() <= MAX_SPARE_BYTES {
-        spare.set(recycle(v));
-    }
+    spare.set(self::spare(v));
 }
+
+/// An empty vector with `v`'s allocation (see `recycle`), unless it has grown unusually large
+/// (a record of thousands of fields), so that what stays allocated between records is bounded.
+pub(crate) fn spare<T, U>(v: Vec<T>) -> Vec<U> {
+    if v.capacity() * std::mem::size_of::<T>() <= MAX_SPARE_BYTES { recycle(v) } else { Vec::new() }
+}
+
+/// The largest buffer kept from one record for the next.
+pub(crate) const MAX_SPARE_BYTES: usize = 64 * 1024;
 
 /// How deeply a record may nest: serde_json's own limit, so whatever we accept, any JSON
 /// consumer downstream can parse.

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use crate::doc::{Doc, Endpoint, Value, json_value};
+use crate::doc::{Doc, Endpoint};
 use crate::ecs::time::Unit;
 use crate::json;
 use crate::record::Field;
@@ -108,27 +108,20 @@ fn nested<'a>(
     doc: &mut Doc<'a>,
     field: &Field<'a>,
     mut claim: impl FnMut(&mut Doc<'a>, &Field<'a>) -> bool,
-) -> Option<Vec<(Cow<'a, str>, Value<'a>)>> {
+) -> Option<Vec<Field<'a>>> {
     let Some(entries) = field.as_object() else {
         if !json::is_empty_value(field.raw()) {
             doc.bad_field(field, "expected an object");
         }
         return None;
     };
-    let mut rest = Vec::new();
-    for entry in &entries {
-        if !claim(doc, entry) {
-            rest.push((entry.key_cow(), json_value(entry.raw())));
-        }
-    }
-    Some(rest)
+    Some(entries.into_iter().filter(|entry| !claim(doc, entry)).collect())
 }
 
 /// Keeps the unclaimed entries as `cloudflare.<field>.<entry>`.
-fn keep<'a>(doc: &mut Doc<'a>, field: &Field<'a>, rest: Option<Vec<(Cow<'a, str>, Value<'a>)>>) {
-    if let Some(mut rest) = rest {
-        rest.retain(|(_, value)| !matches!(value, Value::Json(j) if json::is_empty_value(j)));
-        doc.vendor_value(field.key_cow(), Value::Object(rest));
+fn keep<'a>(doc: &mut Doc<'a>, field: &Field<'a>, rest: Option<Vec<Field<'a>>>) {
+    if let Some(rest) = rest {
+        doc.vendor_object(field.key_cow(), &rest);
     }
 }
 

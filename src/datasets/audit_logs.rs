@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::doc::{Doc, Endpoint, json_value};
+use crate::doc::{Doc, Endpoint};
 use crate::ecs::time::Unit;
 use crate::json;
 use crate::record::Field;
@@ -44,7 +44,7 @@ fn metadata<'a>(field: &Field<'a>, doc: &mut Doc<'a>) {
             "Request" => {
                 for request_entry in entry.as_object().unwrap_or_default() {
                     let name = Cow::Owned(format!("request_{}", request_entry.key()));
-                    doc.vendor_value(name, json_value(request_entry.raw()));
+                    doc.vendor_json(name, request_entry.raw());
                 }
             }
             _ => {}

@@ -375,7 +375,7 @@ fn geo_location<'a>(doc: &mut Doc<'a>, latitude: Option<&Field<'a>>, longitude: 
                 ("client.geo.location.lat", &lat),
                 ("client.geo.location.lon", &lon),
             ] {
-                doc.put(path, Value::Json(value.clone()));
+                doc.put_json(path, value.clone());
             }
         }
         (lat, lon) => {

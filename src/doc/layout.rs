@@ -12,7 +12,7 @@
 
 use std::cell::RefCell;
 
-use super::{Endpoint, RelatedValues, Value, write_value};
+use super::{Endpoint, Parts, Value, span_of, write_value};
 use crate::json;
 
 /// Entries: `(path, value)`, in the order they were put.
@@ -37,7 +37,7 @@ impl Layout {
         let mut glue = Vec::with_capacity(order.len() * 16);
         let mut steps = Vec::with_capacity(order.len());
         nest(&order, &mut glue, |glue, entry| match entries.get(entry) {
-            Some((_, value @ (Value::Const(_) | Value::StaticStrs(_)))) => write_value(value, &[], glue),
+            Some((_, value @ (Value::Const(_) | Value::StaticStrs(_)))) => write_value(value, &Parts::NONE, glue),
             _ => {
                 let end = u32::try_from(glue.len()).unwrap_or(u32::MAX);
                 steps.push((end, u32::try_from(entry).unwrap_or(u32::MAX)));
@@ -49,7 +49,7 @@ impl Layout {
     }
 
     /// Writes the document: glue, value, glue, value, ..., glue.
-    fn write(&self, entries: Entries, related: &RelatedValues, out: &mut Vec<u8>) {
+    fn write(&self, entries: Entries, parts: &Parts, out: &mut Vec<u8>) {
         let mut start = 0;
         for &(end, entry) in &self.steps {
             let end = end as usize;
@@ -59,7 +59,8 @@ impl Layout {
                 // The most common values, without a call through the general writer.
                 Some((_, Value::Str(text))) => json::write_str(out, text),
                 Some((_, Value::Json(text))) => out.extend_from_slice(text.as_bytes()),
-                Some((_, value)) => write_value(value, related, out),
+                Some((_, Value::OwnedStr(span))) => json::write_str(out, span_of(parts.text, *span)),
+                Some((_, value)) => write_value(value, parts, out),
                 None => {}
             }
         }
@@ -80,10 +81,10 @@ fn write_glue(out: &mut Vec<u8>, glue: &[u8], start: usize, end: usize) {
 }
 
 /// Writes `entries` as a document, with the cached layout of their shape if there is one.
-pub fn write(entries: Entries, related: &RelatedValues, out: &mut Vec<u8>) {
+pub fn write(entries: Entries, parts: &Parts, out: &mut Vec<u8>) {
     LAYOUTS.with(|cache| match cache.try_borrow_mut() {
-        Ok(mut cache) => cache.write(entries, related, out),
-        Err(_) => Layout::new(entries, Shape::of(entries, Vec::new())).write(entries, related, out),
+        Ok(mut cache) => cache.write(entries, parts, out),
+        Err(_) => Layout::new(entries, Shape::of(entries, Vec::new())).write(entries, parts, out),
     });
 }
 
@@ -118,7 +119,7 @@ impl Shape {
         buffer.clear();
         buffer.extend(entries.iter().map(|(path, value)| {
             let kind = match value {
-                Value::Str(_) => 1,
+                Value::Str(_) | Value::OwnedStr(_) => 1,
                 Value::Const(text) => text_word(text.as_ptr() as usize, text.len()),
                 Value::StaticStrs(list) => text_word(list.as_ptr() as usize, list.len()),
                 _ => 0,
@@ -151,16 +152,16 @@ struct Layouts {
 }
 
 impl Layouts {
-    fn write(&mut self, entries: Entries, related: &RelatedValues, out: &mut Vec<u8>) {
+    fn write(&mut self, entries: Entries, parts: &Parts, out: &mut Vec<u8>) {
         let shape = Shape::of(entries, std::mem::take(&mut self.spare));
         let found = self.hashes.iter().zip(&self.layouts).find(|&(&hash, layout)| hash == shape.hash && layout.shape.same_as(&shape));
         if let Some((_, layout)) = found {
-            layout.write(entries, related, out);
+            layout.write(entries, parts, out);
             self.spare = shape.entries;
             return;
         }
         let layout = Layout::new(entries, shape);
-        layout.write(entries, related, out);
+        layout.write(entries, parts, out);
         // Records with thousands of repeated keys make layouts not worth keeping.
         if layout.shape.entries.len() > MAX_CACHED_ENTRIES {
             return;
@@ -198,7 +199,7 @@ fn derive_addresses(order: &mut Vec<(&'static str, usize)>, entries: Entries) {
         let text_entry = |path: &str| {
             let at = order.binary_search_by(|(p, _)| p.cmp(&path)).ok()?;
             let &(_, entry) = order.get(at)?;
-            matches!(entries.get(entry), Some((_, Value::Str(_)))).then_some(entry)
+            entries.get(entry).is_some_and(|(_, value)| value.is_str()).then_some(entry)
         };
         if let Some(entry) = text_entry(domain).or_else(|| text_entry(ip)) {
             order.insert(insert_at, (address, entry));
