@@ -84,7 +84,7 @@ fn write_glue(out: &mut Vec<u8>, glue: &[u8], start: usize, end: usize) {
 pub fn write(entries: Entries, parts: &Parts, out: &mut Vec<u8>) {
     LAYOUTS.with(|cache| match cache.try_borrow_mut() {
         Ok(mut cache) => cache.write(entries, parts, out),
-        Err(_) => Layout::new(entries, Shape::of(entries, Vec::new())).write(entries, parts, out),
+        Err(_) => Layout::new(entries, Shape::of(entries, Shape::hash(entries))).write(entries, parts, out),
     });
 }
 
@@ -94,8 +94,7 @@ pub fn write(entries: Entries, parts: &Parts, out: &mut Vec<u8>) {
 /// address is only another shape, never a wrong layout.
 struct Shape {
     hash: u64,
-    /// `(path, kind)` per entry: the kind is 0 for a value, 1 for a string value, or the
-    /// constant (see `text_word`).
+    /// `(path, kind)` per entry (see `words`).
     entries: Vec<(u64, u64)>,
 }
 
@@ -105,31 +104,44 @@ fn text_word(address: usize, len: usize) -> u64 {
     address as u64 | (len as u64) << 48
 }
 
+/// An entry's part in its document's shape: its path, and the kind of its value: 0 for a
+/// value, 1 for a string value, or the constant.
+#[inline(always)]
+fn words((path, value): &(&'static str, Value)) -> (u64, u64) {
+    let kind = match value {
+        Value::Str(_) | Value::OwnedStr(_) => 1,
+        Value::Const(text) => text_word(text.as_ptr() as usize, text.len()),
+        Value::StaticStrs(list) => text_word(list.as_ptr() as usize, list.len()),
+        _ => 0,
+    };
+    (text_word(path.as_ptr() as usize, path.len()), kind)
+}
+
 impl Shape {
-    /// Whether two shapes are equal. All entries are compared, without stopping at the first
-    /// difference (equal is the usual answer), so that it is a word-at-a-time loop rather than
-    /// a `memcmp` call, which in WebAssembly compares byte by byte.
-    fn same_as(&self, other: &Shape) -> bool {
-        self.entries.len() == other.entries.len()
-            && self.entries.iter().zip(&other.entries).fold(0, |differ, (a, b)| differ | (a.0 ^ b.0) | (a.1 ^ b.1)) == 0
+    /// The hash of the shape of `entries`. Each entry's words are mixed on their own, with
+    /// its position, and the results summed: the multiplications do not wait on each other.
+    fn hash(entries: Entries) -> u64 {
+        let sum = entries.iter().enumerate().fold(entries.len() as u64, |sum, (i, entry)| {
+            let (path, kind) = words(entry);
+            sum.wrapping_add((path ^ kind.rotate_left(29) ^ i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        });
+        (sum ^ sum >> 31).wrapping_mul(0xbf58_476d_1ce4_e5b9)
     }
 
-    /// The shape of `entries`, in `buffer`.
-    fn of(entries: Entries, mut buffer: Vec<(u64, u64)>) -> Self {
-        buffer.clear();
-        buffer.extend(entries.iter().map(|(path, value)| {
-            let kind = match value {
-                Value::Str(_) | Value::OwnedStr(_) => 1,
-                Value::Const(text) => text_word(text.as_ptr() as usize, text.len()),
-                Value::StaticStrs(list) => text_word(list.as_ptr() as usize, list.len()),
-                _ => 0,
-            };
-            (text_word(path.as_ptr() as usize, path.len()), kind)
-        }));
-        let hash = buffer.iter().fold(buffer.len() as u64, |hash, &(path, kind)| {
-            (hash.rotate_left(5) ^ path ^ kind.rotate_left(17)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-        });
-        Shape { hash, entries: buffer }
+    /// Whether `entries` have this shape. All entries are compared, without stopping at the
+    /// first difference (equal is the usual answer), so that it is a word-at-a-time loop
+    /// rather than a `memcmp` call, which in WebAssembly compares byte by byte.
+    fn matches(&self, entries: Entries) -> bool {
+        self.entries.len() == entries.len()
+            && self.entries.iter().zip(entries).fold(0, |differ, (&(path, kind), entry)| {
+                let (entry_path, entry_kind) = words(entry);
+                differ | (path ^ entry_path) | (kind ^ entry_kind)
+            }) == 0
+    }
+
+    /// The shape of `entries`, whose hash is `hash`.
+    fn of(entries: Entries, hash: u64) -> Self {
+        Shape { hash, entries: entries.iter().map(words).collect() }
     }
 }
 
@@ -147,20 +159,16 @@ struct Layouts {
     /// The hash of each layout's shape, searched first: a few cache lines, not hundreds.
     hashes: Vec<u64>,
     oldest: usize,
-    /// The buffer of the shape looked for, kept for the next document.
-    spare: Vec<(u64, u64)>,
 }
 
 impl Layouts {
     fn write(&mut self, entries: Entries, parts: &Parts, out: &mut Vec<u8>) {
-        let shape = Shape::of(entries, std::mem::take(&mut self.spare));
-        let found = self.hashes.iter().zip(&self.layouts).find(|&(&hash, layout)| hash == shape.hash && layout.shape.same_as(&shape));
+        let hash = Shape::hash(entries);
+        let found = self.hashes.iter().zip(&self.layouts).find(|&(&h, layout)| h == hash && layout.shape.matches(entries));
         if let Some((_, layout)) = found {
-            layout.write(entries, parts, out);
-            self.spare = shape.entries;
-            return;
+            return layout.write(entries, parts, out);
         }
-        let layout = Layout::new(entries, shape);
+        let layout = Layout::new(entries, Shape::of(entries, hash));
         layout.write(entries, parts, out);
         // Records with thousands of repeated keys make layouts not worth keeping.
         if layout.shape.entries.len() > MAX_CACHED_ENTRIES {
