@@ -448,12 +448,16 @@ fn run_method(
         }
         (Method::WasmBatch, Some(wasm)) => {
             for batch in &workload.batches {
-                sink += wasm.transform_batch(batch).map_err(|e| e.to_string())?.len();
+                out.clear();
+                wasm.transform_batch_into(batch, out).map_err(|e| e.to_string())?;
+                sink += out.len();
             }
         }
         (Method::WasmRecord, Some(wasm)) => {
             for line in &workload.lines {
-                sink += wasm.transform(line).map_err(|e| e.to_string())?.len();
+                out.clear();
+                wasm.transform_into(line, out).map_err(|e| e.to_string())?;
+                sink += out.len();
             }
         }
         (Method::WasmBatch | Method::WasmRecord, None) => {}

@@ -93,7 +93,14 @@ pub struct WasmNormalizer {
     transform: TypedFunc<(u32, u32), u64>,
     transform_batch: TypedFunc<(u32, u32), u64>,
     fluentbit: TypedFunc<(u32, u32, u32, u32, u32, u32), u32>,
+    /// The buffer inputs of up to `REUSED_INPUT` bytes are copied into, kept from call to
+    /// call: a record per call then costs two guest calls, not four.
+    input: Option<GuestBuffer>,
 }
+
+/// The size of the reused input buffer. Larger inputs (batches) get a buffer of their own,
+/// freed after the call, so that the guest does not keep megabytes for the next one.
+const REUSED_INPUT: u32 = 64 * 1024;
 
 /// The record argument of a Fluent Bit call.
 enum FluentBitRecord<'a> {
@@ -128,6 +135,7 @@ impl WasmNormalizer {
             transform: instance.get_typed_func(&mut store, "cfecs_transform")?,
             transform_batch: instance.get_typed_func(&mut store, "cfecs_transform_batch")?,
             fluentbit: instance.get_typed_func(&mut store, "cfecs_fluentbit")?,
+            input: None,
             memory,
             store,
         })
@@ -151,20 +159,35 @@ impl WasmNormalizer {
             return Ok(Ok(()));
         }
         let packed = self.last_error.call(&mut self.store, ())?;
-        let document = self.take_output(packed)?;
+        let mut document = Vec::new();
+        self.take_output(packed, &mut document)?;
         Ok(Err(String::from_utf8_lossy(&document).into_owned()))
     }
 
     /// One record in, one JSON document out (no trailing newline).
     pub fn transform(&mut self, record: &[u8]) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.transform_into(record, &mut out)?;
+        Ok(out)
+    }
+
+    /// `transform`, appending the document to `out`.
+    pub fn transform_into(&mut self, record: &[u8], out: &mut Vec<u8>) -> Result<()> {
         let func = self.transform.clone();
-        self.call_with_input(func, record)
+        self.call_with_input(func, record, out)
     }
 
     /// NDJSON in, NDJSON out: one document per non-blank input line, each ending in `\n`.
     pub fn transform_batch(&mut self, ndjson: &[u8]) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.transform_batch_into(ndjson, &mut out)?;
+        Ok(out)
+    }
+
+    /// `transform_batch`, appending the documents to `out`.
+    pub fn transform_batch_into(&mut self, ndjson: &[u8], out: &mut Vec<u8>) -> Result<()> {
         let func = self.transform_batch.clone();
-        self.call_with_input(func, ndjson)
+        self.call_with_input(func, ndjson, out)
     }
 
     /// Calls `cfecs_fluentbit` exactly as Fluent Bit's filter_wasm does in its JSON event
@@ -248,22 +271,39 @@ impl WasmNormalizer {
         &mut self,
         func: TypedFunc<(u32, u32), u64>,
         input: &[u8],
-    ) -> Result<Vec<u8>> {
-        let buffer = self.copy_in(input)?;
-        let packed = func.call(&mut self.store, (buffer.ptr, len_u32(input)?))?;
-        self.release(buffer)?;
-        self.take_output(packed)
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let len = len_u32(input)?;
+        let buffer = match self.input {
+            Some(reused) if len <= reused.allocated => reused,
+            None if len <= REUSED_INPUT => {
+                let reused = self.allocate(REUSED_INPUT)?;
+                self.input = Some(reused);
+                reused
+            }
+            _ => self.allocate(len.max(1))?,
+        };
+        self.write(buffer, input)?;
+        let packed = func.call(&mut self.store, (buffer.ptr, len))?;
+        if Some(buffer.ptr) != self.input.map(|reused| reused.ptr) {
+            self.release(buffer)?;
+        }
+        self.take_output(packed, out)
+    }
+
+    /// A fresh `cfecs_alloc` buffer of `allocated` bytes.
+    fn allocate(&mut self, allocated: u32) -> Result<GuestBuffer> {
+        let ptr = self.alloc.call(&mut self.store, allocated)?;
+        if ptr == 0 {
+            return Err(format_err!("cfecs_alloc({allocated}) failed"));
+        }
+        Ok(GuestBuffer { ptr, allocated })
     }
 
     /// Copies `bytes` into a fresh `cfecs_alloc` buffer. Allocates at least one byte, so that
     /// empty input does not depend on what the guest returns for `cfecs_alloc(0)`.
     fn copy_in(&mut self, bytes: &[u8]) -> Result<GuestBuffer> {
-        let allocated = len_u32(bytes)?.max(1);
-        let ptr = self.alloc.call(&mut self.store, allocated)?;
-        if ptr == 0 {
-            return Err(format_err!("cfecs_alloc({allocated}) failed"));
-        }
-        let buffer = GuestBuffer { ptr, allocated };
+        let buffer = self.allocate(len_u32(bytes)?.max(1))?;
         self.write(buffer, bytes)?;
         Ok(buffer)
     }
@@ -309,26 +349,24 @@ impl WasmNormalizer {
             .call(&mut self.store, (buffer.ptr, buffer.allocated))
     }
 
-    /// Reads an output packed as `(ptr << 32) | len`, then frees it. An empty output owns no
-    /// buffer, so it is not freed.
-    fn take_output(&mut self, packed: u64) -> Result<Vec<u8>> {
+    /// Appends an output packed as `(ptr << 32) | len` to `out`, then frees it. An empty
+    /// output owns no buffer, so it is not freed.
+    fn take_output(&mut self, packed: u64, out: &mut Vec<u8>) -> Result<()> {
         let ptr = (packed >> 32) as u32;
         let len = packed as u32;
         if len == 0 {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let bytes = self.read(ptr, len)?;
-        self.free.call(&mut self.store, (ptr, len))?;
-        Ok(bytes)
+        out.extend_from_slice(self.read(ptr, len)?);
+        self.free.call(&mut self.store, (ptr, len))
     }
 
-    fn read(&self, ptr: u32, len: u32) -> Result<Vec<u8>> {
+    fn read(&self, ptr: u32, len: u32) -> Result<&[u8]> {
         let start = ptr as usize;
         let memory = self.memory.data(&self.store);
         start
             .checked_add(len as usize)
             .and_then(|end| memory.get(start..end))
-            .map(<[u8]>::to_vec)
             .ok_or_else(|| {
                 format_err!(
                     "output {ptr:#x}+{len} lies outside guest memory ({} bytes)",

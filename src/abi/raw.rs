@@ -22,6 +22,35 @@ struct State {
     last_error: Vec<u8>,
     /// Fluent Bit never frees what a filter returns, so one buffer is reused for every call.
     fluentbit_out: Vec<u8>,
+    /// The buffer outputs are written into, when the host is not holding it: handed out by
+    /// `cfecs_transform(_batch)` and taken back by `cfecs_free`, rather than allocated,
+    /// shrunk (copied) and freed for every record.
+    out: Vec<u8>,
+    out_lent: bool,
+}
+
+/// Outputs whose buffer grew larger than this get one of their own, freed by `cfecs_free`, so
+/// that the module does not keep megabytes after a large batch.
+const MAX_REUSED_OUTPUT: usize = 1 << 20;
+
+impl State {
+    /// An empty buffer for the next output: the reused one unless the host holds it.
+    fn output_buffer(&mut self) -> Vec<u8> {
+        let mut out = if self.out_lent { Vec::new() } else { std::mem::take(&mut self.out) };
+        out.clear();
+        out
+    }
+
+    /// Hands `out` to the host, packed as `(ptr << 32) | len`.
+    fn hand_out(&mut self, out: Vec<u8>) -> i64 {
+        if self.out_lent || out.is_empty() || out.capacity() > MAX_REUSED_OUTPUT {
+            return output(out);
+        }
+        let packed = pack(out.as_ptr(), out.len());
+        self.out = out;
+        self.out_lent = true;
+        packed
+    }
 }
 
 thread_local! {
@@ -55,6 +84,15 @@ pub extern "C" fn cfecs_alloc(len: u32) -> u32 {
 /// `ptr` must come from `cfecs_alloc(len)` or be an output of length `len`, freed once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cfecs_free(ptr: u32, len: u32) {
+    // The reused output buffer is taken back, never freed (so freeing it twice is harmless).
+    let reused = STATE.with_borrow_mut(|state| {
+        let reused = state.out.capacity() > 0 && ptr == state.out.as_ptr() as u32;
+        state.out_lent &= !reused;
+        reused
+    });
+    if reused {
+        return;
+    }
     if let Some(layout) = byte_layout(len).filter(|_| ptr != 0) {
         // SAFETY: the caller passes a live allocation of this layout.
         unsafe { dealloc(ptr as *mut u8, layout) }
@@ -95,26 +133,30 @@ pub extern "C" fn cfecs_last_error() -> i64 {
 /// One record in, one JSON document out.
 #[unsafe(no_mangle)]
 pub extern "C" fn cfecs_transform(ptr: u32, len: u32) -> i64 {
-    let mut out = Vec::new();
-    STATE.with_borrow(|state| match input(ptr, len) {
-        Some(record) => state.normalizer.normalize_into(record, &mut out),
-        None => out_of_bounds(len).write("", &mut out),
-    });
-    output(out)
+    STATE.with_borrow_mut(|state| {
+        let mut out = state.output_buffer();
+        match input(ptr, len) {
+            Some(record) => state.normalizer.normalize_into(record, &mut out),
+            None => out_of_bounds(len).write("", &mut out),
+        }
+        state.hand_out(out)
+    })
 }
 
 /// NDJSON in, NDJSON out: one document per non-blank line, in order.
 #[unsafe(no_mangle)]
 pub extern "C" fn cfecs_transform_batch(ptr: u32, len: u32) -> i64 {
-    let mut out = Vec::new();
-    STATE.with_borrow(|state| match input(ptr, len) {
-        Some(batch) => state.normalizer.normalize_batch(batch, &mut out),
-        None => {
-            out_of_bounds(len).write("", &mut out);
-            out.push(b'\n');
+    STATE.with_borrow_mut(|state| {
+        let mut out = state.output_buffer();
+        match input(ptr, len) {
+            Some(batch) => state.normalizer.normalize_batch(batch, &mut out),
+            None => {
+                out_of_bounds(len).write("", &mut out);
+                out.push(b'\n');
+            }
         }
-    });
-    output(out)
+        state.hand_out(out)
+    })
 }
 
 /// Fluent Bit's `filter_wasm` entry point (JSON event format): the record body in, a
@@ -169,9 +211,12 @@ fn out_of_bounds(len: u32) -> Failure {
     Failure::new(ErrorKind::InvalidInput, format!("input buffer of {len} bytes is outside linear memory"))
 }
 
-/// Hands an output buffer to the host, packed as `(ptr << 32) | len`.
+/// Hands an output buffer of its own to the host, packed as `(ptr << 32) | len`.
 fn output(out: Vec<u8>) -> i64 {
-    let len = out.len() as u64;
-    let ptr = Box::into_raw(out.into_boxed_slice()) as *mut u8 as u64;
-    ((ptr << 32) | len) as i64
+    let len = out.len();
+    pack(Box::into_raw(out.into_boxed_slice()) as *const u8, len)
+}
+
+fn pack(ptr: *const u8, len: usize) -> i64 {
+    ((ptr as u64) << 32 | len as u64) as i64
 }
