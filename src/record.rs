@@ -60,13 +60,13 @@ impl<'a> Field<'a> {
     /// The value when it is an integer JSON number.
     #[inline]
     pub fn as_i64(&self) -> Option<i64> {
-        self.raw().parse().ok()
+        crate::json::parse_i64(self.raw())
     }
 
     /// The value when it is a non-negative integer JSON number.
     #[inline]
     pub fn as_u64(&self) -> Option<u64> {
-        self.raw().parse().ok()
+        crate::json::parse_u64(self.raw())
     }
 
     pub fn as_bool(&self) -> Option<bool> {

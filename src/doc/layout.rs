@@ -70,6 +70,7 @@ impl Layout {
 
 /// Appends `glue[start..end]`. Most glue (`,"ip":`) is short: 16 bytes are copied at once
 /// and the length cut back, which is cheaper than copying a variable number of bytes.
+#[inline(always)]
 fn write_glue(out: &mut Vec<u8>, glue: &[u8], start: usize, end: usize) {
     match glue.get(start..start + 16) {
         Some(sixteen) if end - start <= 16 => {

@@ -57,7 +57,7 @@ impl Timestamp {
     /// An RFC 3339 string, or an integer written as a string.
     pub fn parse_str(text: &str, unit: Unit) -> Option<Self> {
         let text = text.trim();
-        if let Ok(value) = text.parse::<i64>() {
+        if let Some(value) = crate::json::parse_i64(text) {
             return Timestamp::from_integer(value, unit);
         }
         Timestamp::parse_utc(text).or_else(|| {
@@ -107,8 +107,11 @@ impl Timestamp {
         // Counted from 0000-01-01, which `Timestamp::new` keeps non-negative: unsigned
         // divisions are cheaper.
         let since_year_0 = u64::try_from(self.secs - MIN_SECS).unwrap_or_default();
-        let (year, month, day) = civil_from_days(since_year_0 / 86_400);
-        let second_of_day = (since_year_0 % 86_400) as u32;
+        // Divided as 128 * 675 so that the second division is of 32 bits: a 64-bit division
+        // by a constant is a 128-bit multiplication, a library call in WebAssembly.
+        let days = (since_year_0 >> 7) as u32 / 675;
+        let second_of_day = (since_year_0 - u64::from(days) * 86_400) as u32;
+        let (year, month, day) = civil_from_days(u64::from(days));
         let [y0, y1] = two_digits(year / 100);
         let [y2, y3] = two_digits(year % 100);
         let [mo0, mo1] = two_digits(month);
