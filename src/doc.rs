@@ -198,11 +198,10 @@ impl Related {
 /// stall the pipeline (a 1 MiB record of duplicate `ActorIP`s took 5 s).
 const RELATED_LINEAR_LIMIT: usize = 64;
 
-/// The vectors and text buffer of a document. Those of the last document written are kept
-/// for the next one (see `crate::recycle`): allocating them for every record took a tenth
-/// of the time of a small one.
+/// The vectors and text buffer of a document, reused from document to document: allocating
+/// them for every record took a tenth of the time of a small one.
 #[derive(Default)]
-struct Buffers<'a> {
+pub struct Buffers<'a> {
     /// `(path, value)` in the order they were put.
     fields: Vec<(&'static str, Value<'a>)>,
     /// `cloudflare.*`: `(key, value)`.
@@ -215,20 +214,48 @@ struct Buffers<'a> {
     text: String,
 }
 
-impl Buffers<'_> {
-    /// Empty buffers keeping the allocations of these (unless grown unusually large, so that
-    /// what stays allocated between records is bounded).
-    fn recycled(self) -> Buffers<'static> {
-        let Buffers { fields, vendor, members, related, mut text } = self;
-        text.clear();
+impl<'a> Buffers<'a> {
+    /// The buffers the last document of this thread left (see `keep`), or new ones.
+    pub fn take() -> Buffers<'static> {
+        SPARE.take()
+    }
+
+    /// Keeps these buffers' allocations for the next `take`.
+    pub fn keep(self) {
+        SPARE.set(self.relabel());
+    }
+
+    /// Empty buffers keeping these allocations, for values of another lifetime (see
+    /// `crate::recycle`).
+    pub fn relabel<'b>(self) -> Buffers<'b> {
+        let Buffers { fields, vendor, members, related, text } = self;
         Buffers {
             fields: crate::spare(fields),
             vendor: crate::spare(vendor),
             members: crate::spare(members),
             related: crate::spare(related),
-            text: if text.capacity() <= crate::MAX_SPARE_BYTES { text } else { String::new() },
+            text: bounded_text(text),
         }
     }
+
+    /// Emptied for the next document of the same lifetime, unless a vector grew unusually
+    /// large (a record of thousands of fields): what stays allocated between records is bounded.
+    fn cleared(self) -> Self {
+        let Buffers { fields, vendor, members, related, text } = self;
+        Buffers {
+            fields: crate::bounded(fields),
+            vendor: crate::bounded(vendor),
+            members: crate::bounded(members),
+            related: crate::bounded(related),
+            text: bounded_text(text),
+        }
+    }
+}
+
+/// `text`, emptied, unless it has grown unusually large (see `crate::bounded`).
+fn bounded_text(mut text: String) -> String {
+    text.clear();
+    if text.capacity() <= crate::MAX_SPARE_BYTES { text } else { String::new() }
 }
 
 thread_local! {
@@ -244,18 +271,28 @@ pub struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// A document with nothing in it.
+    /// A document with nothing in it, in the buffers this thread's last document left.
     pub fn empty() -> Self {
-        // A buffer of `'static` values is one of `'a` values.
-        let mut buffers: Buffers<'a> = SPARE.take();
+        // Buffers of `'static` values are buffers of `'a` values.
+        Doc::empty_in(Buffers::take())
+    }
+
+    /// A document with nothing in it, in `buffers` (empty).
+    pub fn empty_in(mut buffers: Buffers<'a>) -> Self {
         buffers.fields.reserve(48);
         buffers.vendor.reserve(32);
         Doc { buffers, notes: Vec::new() }
     }
 
     /// A normalized document of `dataset`.
+    #[cfg(test)]
     pub fn new(dataset: &'static str) -> Self {
-        let mut doc = Doc::empty();
+        Doc::new_in(dataset, Buffers::take())
+    }
+
+    /// A normalized document of `dataset`, in `buffers` (empty).
+    pub fn new_in(dataset: &'static str, buffers: Buffers<'a>) -> Self {
+        let mut doc = Doc::empty_in(buffers);
         doc.put("event.dataset", Value::Const(dataset));
         doc.put("observer.vendor", Value::Const("Cloudflare"));
         doc
@@ -564,8 +601,15 @@ impl<'a> Doc<'a> {
         Span { start, len: text.len() }
     }
 
-    /// Writes the document as one line of compact JSON.
-    pub fn write(mut self, message: Option<Original<'a>>, out: &mut Vec<u8>) {
+    /// Writes the document as one line of compact JSON; its buffers are kept for this
+    /// thread's next document.
+    pub fn write(self, message: Option<Original<'a>>, out: &mut Vec<u8>) {
+        self.write_out(message, out).keep();
+    }
+
+    /// Writes the document as one line of compact JSON; returns its buffers, emptied, for the
+    /// next document.
+    pub fn write_out(mut self, message: Option<Original<'a>>, out: &mut Vec<u8>) -> Buffers<'a> {
         dedup_related(&mut self.buffers.related, &self.buffers.text);
         for list in Related::ALL {
             if self.buffers.related.iter().any(|&(l, _)| l == list) {
@@ -593,7 +637,7 @@ impl<'a> Doc<'a> {
             fields.push(("cloudflare", Value::Vendor));
         }
         layout::write(fields, &Parts { related, vendor, members, text }, out);
-        SPARE.set(self.buffers.recycled());
+        self.buffers.cleared()
     }
 }
 

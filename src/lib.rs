@@ -24,7 +24,7 @@ use std::cell::Cell;
 
 pub use datasets::Schema;
 pub use error::ErrorKind;
-use doc::Original;
+use doc::{Buffers, Original};
 use error::Failure;
 pub use options::Options;
 use record::Field;
@@ -66,7 +66,11 @@ impl Normalizer {
             return Failure::new(ErrorKind::TooLarge, message).write(&*String::from_utf8_lossy(record), out);
         }
         match std::str::from_utf8(record) {
-            Ok(text) => self.normalize_text(text, out),
+            Ok(text) => {
+                let mut scratch = Scratch::take();
+                self.normalize_text(text, &mut scratch, out);
+                scratch.keep();
+            }
             Err(e) => {
                 let message = format!("record is not valid UTF-8 ({e}); invalid bytes replaced by U+FFFD");
                 Failure::new(ErrorKind::InvalidUtf8, message).write(&*String::from_utf8_lossy(record), out);
@@ -80,18 +84,21 @@ impl Normalizer {
         match std::str::from_utf8(ndjson) {
             // The usual case: lines are found eight bytes at a time, and not validated one by one.
             Ok(text) => {
+                // The lines borrow from the batch: one set of buffers serves them all.
+                let mut scratch = Scratch::take();
                 for line in lines(text) {
                     room.make(line.len(), out);
                     let line = line.strip_suffix('\r').unwrap_or(line);
                     if !line.bytes().all(|b| b.is_ascii_whitespace()) {
                         if line.len() <= self.options.max_record_bytes {
-                            self.normalize_text(line, out);
+                            self.normalize_text(line, &mut scratch, out);
                         } else {
                             self.normalize_into(line.as_bytes(), out); // a `too_large` document
                         }
                         out.push(b'\n');
                     }
                 }
+                scratch.keep();
             }
             Err(_) => {
                 for line in ndjson.split(|&b| b == b'\n') {
@@ -106,34 +113,40 @@ impl Normalizer {
         }
     }
 
-    fn normalize_text(&self, text: &str, out: &mut Vec<u8>) {
-        let fields = match parse_record(text, SPARE_FIELDS.take()) {
+    fn normalize_text<'a>(&self, text: &'a str, scratch: &mut Scratch<'a>, out: &mut Vec<u8>) {
+        let fields = match parse_record(text, std::mem::take(&mut scratch.fields)) {
             Ok(fields) => fields,
             Err(failure) => return failure.write(text, out),
         };
         // Shippers wrap the line: `{"message": "<record>"}`, Fluent Bit's tail `{"log": ...}`.
         match envelope(&fields) {
             Some((inner, literal)) => {
+                // The record inside is text of its own (decoded): buffers for its lifetime.
                 let original = Original::Literal(literal);
                 match parse_record(&inner, recycle(fields)) {
                     Ok(inner_fields) => {
-                        self.map_record(&inner_fields, original, out);
-                        keep_spare(&SPARE_FIELDS, inner_fields);
+                        let buffers = std::mem::take(&mut scratch.doc).relabel();
+                        let buffers = self.map_record(&inner_fields, original, buffers, out);
+                        scratch.doc = buffers.relabel();
+                        scratch.fields = spare(inner_fields);
                     }
                     Err(failure) => failure.write(original, out),
                 }
             }
             None => {
-                self.map_record(&fields, Original::Text(text), out);
-                keep_spare(&SPARE_FIELDS, fields);
+                let buffers = self.map_record(&fields, Original::Text(text), std::mem::take(&mut scratch.doc), out);
+                scratch.doc = buffers;
+                scratch.fields = bounded(fields);
             }
         }
     }
 
-    fn map_record<'a>(&self, fields: &[Field<'a>], original: Original<'a>, out: &mut Vec<u8>) {
+    /// Maps one record's fields into its document, in `buffers`, which it returns for the next.
+    fn map_record<'a>(&self, fields: &[Field<'a>], original: Original<'a>, buffers: Buffers<'a>, out: &mut Vec<u8>) -> Buffers<'a> {
         if is_logpush_validation(fields) {
             let failure = Failure::new(ErrorKind::LogpushValidation, "Logpush destination check upload; acknowledge and skip");
-            return failure.write(original, out);
+            failure.write(original, out);
+            return buffers;
         }
         let schema = match &self.options.dataset {
             Some(name) => Schema::for_dataset(name, fields),
@@ -141,18 +154,20 @@ impl Normalizer {
         };
         let Some(schema) = schema else {
             let failure = Failure::new(ErrorKind::UnknownDataset, "no Cloudflare Logpush dataset recognized from the record's fields");
-            return failure.write(original, out);
+            failure.write(original, out);
+            return buffers;
         };
         let Some(mapping) = schema.mapping() else {
             let failure = Failure {
                 dataset: Some(schema.dataset()),
                 ..Failure::new(ErrorKind::UnsupportedDataset, "this dataset has no ECS mapping yet")
             };
-            return failure.write(original, out);
+            failure.write(original, out);
+            return buffers;
         };
-        let mut doc = doc::Doc::new(schema.dataset());
+        let mut doc = doc::Doc::new_in(schema.dataset(), buffers);
         mapping(fields, &mut doc);
-        doc.write(self.options.keep_message.then_some(original), out);
+        doc.write_out(self.options.keep_message.then_some(original), out)
     }
 }
 
@@ -212,9 +227,26 @@ impl Room {
     }
 }
 
+/// The buffers records are normalized in: a record's fields and its document's. One set serves
+/// every line of a batch, which all borrow from the batch's text; between calls, the thread
+/// keeps it (allocating them for every record took a tenth of the time of a small one).
+struct Scratch<'a> {
+    fields: Vec<Field<'a>>,
+    doc: Buffers<'a>,
+}
+
+impl Scratch<'_> {
+    fn take() -> Scratch<'static> {
+        Scratch { fields: SPARE_FIELDS.take(), doc: Buffers::take() }
+    }
+
+    fn keep(self) {
+        SPARE_FIELDS.set(spare(self.fields));
+        self.doc.keep();
+    }
+}
+
 thread_local! {
-    /// The fields vector of the last record, kept for the next one: allocating it, and the
-    /// document's vectors (see `doc`), for every record took a tenth of the time of a small one.
     static SPARE_FIELDS: Cell<Vec<Field<'static>>> = const { Cell::new(Vec::new()) };
 }
 
@@ -227,15 +259,17 @@ pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.into_iter().filter_map(|_| None).collect()
 }
 
-/// Keeps `v`'s allocation in `spare` for the next record (see `spare`).
-pub(crate) fn keep_spare<T, U>(spare: &'static std::thread::LocalKey<Cell<Vec<U>>>, v: Vec<T>) {
-    spare.set(self::spare(v));
+/// An empty vector with `v`'s allocation, for elements of other lifetimes (see `recycle`),
+/// unless it has grown unusually large (see `bounded`).
+pub(crate) fn spare<T, U>(v: Vec<T>) -> Vec<U> {
+    recycle(bounded(v))
 }
 
-/// An empty vector with `v`'s allocation (see `recycle`), unless it has grown unusually large
-/// (a record of thousands of fields), so that what stays allocated between records is bounded.
-pub(crate) fn spare<T, U>(v: Vec<T>) -> Vec<U> {
-    if v.capacity() * std::mem::size_of::<T>() <= MAX_SPARE_BYTES { recycle(v) } else { Vec::new() }
+/// `v`, emptied, unless it has grown unusually large (a record of thousands of fields), so
+/// that what stays allocated between records is bounded.
+pub(crate) fn bounded<T>(mut v: Vec<T>) -> Vec<T> {
+    v.clear();
+    if v.capacity() * std::mem::size_of::<T>() <= MAX_SPARE_BYTES { v } else { Vec::new() }
 }
 
 /// The largest buffer kept from one record for the next.
@@ -245,7 +279,7 @@ pub(crate) const MAX_SPARE_BYTES: usize = 64 * 1024;
 /// consumer downstream can parse.
 const MAX_NESTING: usize = 128;
 
-fn parse_record<'a>(text: &'a str, buffer: Vec<Field<'static>>) -> Result<Vec<Field<'a>>, Failure> {
+fn parse_record<'a>(text: &'a str, buffer: Vec<Field<'a>>) -> Result<Vec<Field<'a>>, Failure> {
     let (fields, shallow) = record::parse_fields_into(text.trim(), buffer).map_err(|e| {
         let kind = if e.to_string().contains("recursion limit") {
             ErrorKind::TooDeep
