@@ -15,7 +15,7 @@ use crate::ecs::domain::{self, DomainParts};
 use crate::ecs::{self, ip};
 use crate::ecs::time::{Timestamp, Unit};
 use crate::json;
-use crate::record::Field;
+use crate::record::{self, Field};
 
 mod layout;
 
@@ -29,6 +29,9 @@ mod layout;
 #[derive(Clone, Copy, Debug)]
 pub enum Value<'a> {
     Str(&'a str),
+    /// The record as received, as a string (`message`): written from its parsed fields when
+    /// they tile it (see `record::write_as_string`).
+    Record(&'a str),
     /// A string in the document's buffer.
     OwnedStr(Span),
     /// A constant of the mapping (`event.kind: "event"`): written once into the layout of
@@ -60,7 +63,7 @@ impl Value<'_> {
             Value::Json(j) => json::is_empty_value(j),
             Value::StaticStrs(list) => list.is_empty(),
             Value::Object(span) => span.len == 0,
-            Value::OwnedJson(_) | Value::Int(_) | Value::Bool(_) | Value::Time(_) | Value::Related(_) | Value::Vendor => false,
+            Value::Record(_) | Value::OwnedJson(_) | Value::Int(_) | Value::Bool(_) | Value::Time(_) | Value::Related(_) | Value::Vendor => false,
         }
     }
 
@@ -112,7 +115,7 @@ impl<'a> From<&'a str> for Original<'a> {
 impl<'a> From<Original<'a>> for Value<'a> {
     fn from(original: Original<'a>) -> Self {
         match original {
-            Original::Text(text) => Value::Str(text),
+            Original::Text(text) => Value::Record(text),
             Original::Literal(literal) => Value::Json(literal),
         }
     }
@@ -604,12 +607,12 @@ impl<'a> Doc<'a> {
     /// Writes the document as one line of compact JSON; its buffers are kept for this
     /// thread's next document.
     pub fn write(self, message: Option<Original<'a>>, out: &mut Vec<u8>) {
-        self.write_out(message, out).keep();
+        self.write_out(message, &[], out).keep();
     }
 
     /// Writes the document as one line of compact JSON; returns its buffers, emptied, for the
-    /// next document.
-    pub fn write_out(mut self, message: Option<Original<'a>>, out: &mut Vec<u8>) -> Buffers<'a> {
+    /// next document. `record` is the fields `message` was parsed into, if it was.
+    pub fn write_out(mut self, message: Option<Original<'a>>, record: &[Field], out: &mut Vec<u8>) -> Buffers<'a> {
         dedup_related(&mut self.buffers.related, &self.buffers.text);
         for list in Related::ALL {
             if self.buffers.related.iter().any(|&(l, _)| l == list) {
@@ -636,7 +639,7 @@ impl<'a> Doc<'a> {
         if !vendor.is_empty() {
             fields.push(("cloudflare", Value::Vendor));
         }
-        layout::write(fields, &Parts { related, vendor, members, text }, out);
+        layout::write(fields, &Parts { related, vendor, members, text, record }, out);
         self.buffers.cleared()
     }
 }
@@ -683,11 +686,13 @@ struct Parts<'d, 'a> {
     vendor: &'d [(Text<'a>, Value<'a>)],
     members: &'d [(Text<'a>, Value<'a>)],
     text: &'d str,
+    /// The record's fields, for `Value::Record`.
+    record: &'d [Field<'d>],
 }
 
 impl Parts<'_, '_> {
     /// For values that refer to nothing (the constants written into layouts).
-    const NONE: Parts<'static, 'static> = Parts { related: &[], vendor: &[], members: &[], text: "" };
+    const NONE: Parts<'static, 'static> = Parts { related: &[], vendor: &[], members: &[], text: "", record: &[] };
 }
 
 /// Deepest nesting kept as JSON under `cloudflare.*`. Deeper user data (audit values, custom
@@ -724,6 +729,7 @@ fn reborrow<'a>(source: &Cow<'a, str>, derived: Cow<'_, str>) -> Cow<'a, str> {
 fn write_value(value: &Value, parts: &Parts, out: &mut Vec<u8>) {
     match *value {
         Value::Str(s) => json::write_str(out, s),
+        Value::Record(text) => record::write_as_string(text, parts.record, out),
         Value::OwnedStr(span) => json::write_str(out, span_of(parts.text, span)),
         Value::Const(s) => json::write_str(out, s),
         Value::Json(j) => out.extend_from_slice(j.as_bytes()),

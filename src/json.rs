@@ -19,12 +19,18 @@ pub fn write_str(out: &mut Vec<u8>, text: &str) {
 fn write_long(out: &mut Vec<u8>, bytes: &[u8]) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
+    write_escaped(out, bytes);
+    out.push(b'"');
+}
+
+/// Appends `bytes` as the inside of a JSON string literal: copied at once up to the first
+/// byte to escape, escaped from there.
+pub fn write_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     let (plain, rest) = bytes.split_at_checked(plain_run(bytes)).unwrap_or((bytes, &[]));
     out.extend_from_slice(plain);
     if !rest.is_empty() {
         write_escaped_str(out, rest);
     }
-    out.push(b'"');
 }
 
 /// Appends up to 32 bytes with nothing to escape as a string literal; whether it did. They are

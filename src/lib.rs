@@ -167,7 +167,7 @@ impl Normalizer {
         };
         let mut doc = doc::Doc::new_in(schema.dataset(), buffers);
         mapping(fields, &mut doc);
-        doc.write_out(self.options.keep_message.then_some(original), out)
+        doc.write_out(self.options.keep_message.then_some(original), fields, out)
     }
 }
 

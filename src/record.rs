@@ -86,6 +86,89 @@ impl<'a> Field<'a> {
     }
 }
 
+/// Appends `text`, a record whose top-level `fields` were parsed from it, as a JSON string
+/// literal (`message`): the same bytes as `json::write_str(out, text)`. A record's text has a
+/// quote every few bytes, which an escaper looks at byte by byte; where the fields tile the
+/// text exactly (`{"key":value,...}`, Logpush's compact form), the quotes around keys and
+/// plain string values are known, and what is between them is copied whole. Values with
+/// quotes inside (objects, escaped strings) are escaped as usual, and text the fields do not
+/// tile (whitespace, escaped keys) byte by byte.
+pub fn write_as_string(text: &str, fields: &[Field], out: &mut Vec<u8>) {
+    let start = out.len();
+    if !write_tiled(text, fields, out) {
+        out.truncate(start);
+        crate::json::write_str(out, text);
+    }
+}
+
+/// `write_as_string` for text the fields tile; `false`, having written part of it, as soon as
+/// they turn out not to: something other than `{`, `"`, `":`, `,` or `}` between them.
+fn write_tiled(text: &str, fields: &[Field], out: &mut Vec<u8>) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'{') {
+        return false;
+    }
+    out.reserve(text.len() + text.len() / 2 + 2);
+    out.extend_from_slice(b"\"{");
+    let mut at = 1; // `text[..at]` is written
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            if bytes.get(at) != Some(&b',') {
+                return false;
+            }
+            out.push(b',');
+            at += 1;
+        }
+        let Cow::Borrowed(key) = field.key else {
+            return false; // it had escapes
+        };
+        if bytes.get(at) != Some(&b'"') || start_in(text, key) != Some(at + 1) {
+            return false;
+        }
+        at += 1 + key.len();
+        if bytes.get(at..at + 2) != Some(b"\":") || start_in(text, field.raw) != Some(at + 2) {
+            return false;
+        }
+        at += 2 + field.raw.len();
+        out.extend_from_slice(b"\\\"");
+        copy_short(out, text, key);
+        out.extend_from_slice(b"\\\":");
+        match field.raw.as_bytes().first() {
+            Some(b'"') if field.plain_string => {
+                out.extend_from_slice(b"\\\"");
+                copy_short(out, text, field.raw.get(1..field.raw.len() - 1).unwrap_or_default());
+                out.extend_from_slice(b"\\\"");
+            }
+            Some(b'"' | b'{' | b'[') => crate::json::write_escaped(out, field.raw.as_bytes()),
+            // Numbers, `true`, `false` and `null`: nothing to escape.
+            _ => copy_short(out, text, field.raw),
+        }
+    }
+    out.extend_from_slice(b"}\"");
+    at + 1 == bytes.len() && bytes.get(at) == Some(&b'}')
+}
+
+/// Where `part` starts in `text`, when it is a slice of it.
+fn start_in(text: &str, part: &str) -> Option<usize> {
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (start.checked_add(part.len())? <= text.len()).then_some(start)
+}
+
+/// Appends `part`, a slice of `text` with nothing to escape. Parts are mostly short (keys,
+/// values): up to 16 bytes are copied at once and the length cut back, which is cheaper than
+/// copying a variable number of bytes.
+#[inline(always)]
+fn copy_short(out: &mut Vec<u8>, text: &str, part: &str) {
+    let sixteen = start_in(text, part).and_then(|start| text.as_bytes().get(start..start + 16));
+    match sixteen {
+        Some(sixteen) if part.len() <= 16 => {
+            out.extend_from_slice(sixteen);
+            out.truncate(out.len() - (16 - part.len()));
+        }
+        _ => out.extend_from_slice(part.as_bytes()),
+    }
+}
+
 /// Decodes a JSON string literal, borrowing when it has no escapes.
 pub fn decode_str(raw: &str) -> Option<Cow<'_, str>> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
@@ -448,7 +531,17 @@ mod tests {
             assert_eq!(field.is_plain_string(), field.raw().starts_with('"') && !field.raw().contains('\\'), "{text:?}");
             assert!(crate::json::depth(field.raw()) <= SCANNER_MAX_DEPTH as usize, "{text:?}");
         }
+        assert_written_as_string(text, &scanned);
+        assert_written_as_string(text, &parsed);
         true
+    }
+
+    /// `write_as_string` writes the bytes `json::write_str` does.
+    fn assert_written_as_string(text: &str, fields: &[Field]) {
+        let (mut from_fields, mut escaped) = (Vec::new(), Vec::new());
+        write_as_string(text, fields, &mut from_fields);
+        crate::json::write_str(&mut escaped, text);
+        assert_eq!(String::from_utf8_lossy(&from_fields), String::from_utf8_lossy(&escaped), "{text:?}");
     }
 
     /// A tiny deterministic generator of JSON records (xorshift), with every shape the scanner
@@ -601,6 +694,33 @@ mod tests {
                 assert_scanner_agrees(&format!("{head}{patch}{after}"));
                 assert_scanner_agrees(&format!("{head}{after}"));
             }
+        }
+    }
+
+    #[test]
+    fn records_are_written_as_strings_from_their_fields() {
+        for text in [r#"{}"#, r#"{"a":1}"#, r#"{"a":"b","c":[1,"d"],"e":{"f":"g\"h"},"i":null,"j":"k\\l","m":-1.5e3}"#, r#"{"":"","a":true}"#] {
+            let fields = parse_fields(text).unwrap();
+            let mut out = Vec::new();
+            assert!(write_tiled(text, &fields, &mut out), "{text}");
+            assert_written_as_string(text, &fields);
+        }
+        // Deeper than the scanner goes: serde_json's fields, which do not say which strings are plain.
+        let deep = format!(r#"{{"a":"x","b":{}1{}}}"#, "[".repeat(70), "]".repeat(70));
+        let fields = parse_fields(&deep).unwrap();
+        assert!(write_tiled(&deep, &fields, &mut Vec::new()));
+        assert_written_as_string(&deep, &fields);
+        // Fields of other text, or not all of it, are not used.
+        let text = r#"{"a":1,"b":2}"#;
+        let fields = parse_fields(text).unwrap();
+        assert!(!write_tiled(text, &fields[..1], &mut Vec::new()));
+        assert!(!write_tiled(&String::from(text), &fields, &mut Vec::new()));
+        assert_written_as_string(text, &fields[..1]);
+        assert_written_as_string(&String::from(text), &fields);
+        for text in [r#" {"a":1}"#, r#"{"a":1} "#, r#"{"a" :1}"#, r#"{"a\u0062":1}"#] {
+            let fields = parse_fields(text).unwrap();
+            assert!(!write_tiled(text, &fields, &mut Vec::new()), "{text}");
+            assert_written_as_string(text, &fields);
         }
     }
 
