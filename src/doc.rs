@@ -207,6 +207,8 @@ const RELATED_LINEAR_LIMIT: usize = 64;
 pub struct Buffers<'a> {
     /// `(path, value)` in the order they were put.
     fields: Vec<(&'static str, Value<'a>)>,
+    /// The part of each of `fields` in the document's shape (see `layout::words`).
+    shape: Vec<(u64, u64)>,
     /// `cloudflare.*`: `(key, value)`.
     vendor: Vec<(Text<'a>, Value<'a>)>,
     /// The members of nested objects under `cloudflare.*`, each object a range.
@@ -231,9 +233,10 @@ impl<'a> Buffers<'a> {
     /// Empty buffers keeping these allocations, for values of another lifetime (see
     /// `crate::recycle`).
     pub fn relabel<'b>(self) -> Buffers<'b> {
-        let Buffers { fields, vendor, members, related, text } = self;
+        let Buffers { fields, shape, vendor, members, related, text } = self;
         Buffers {
             fields: crate::spare(fields),
+            shape: crate::bounded(shape),
             vendor: crate::spare(vendor),
             members: crate::spare(members),
             related: crate::spare(related),
@@ -244,9 +247,10 @@ impl<'a> Buffers<'a> {
     /// Emptied for the next document of the same lifetime, unless a vector grew unusually
     /// large (a record of thousands of fields): what stays allocated between records is bounded.
     fn cleared(self) -> Self {
-        let Buffers { fields, vendor, members, related, text } = self;
+        let Buffers { fields, shape, vendor, members, related, text } = self;
         Buffers {
             fields: crate::bounded(fields),
+            shape: crate::bounded(shape),
             vendor: crate::bounded(vendor),
             members: crate::bounded(members),
             related: crate::bounded(related),
@@ -263,7 +267,7 @@ fn bounded_text(mut text: String) -> String {
 
 thread_local! {
     static SPARE: Cell<Buffers<'static>> = const {
-        Cell::new(Buffers { fields: Vec::new(), vendor: Vec::new(), members: Vec::new(), related: Vec::new(), text: String::new() })
+        Cell::new(Buffers { fields: Vec::new(), shape: Vec::new(), vendor: Vec::new(), members: Vec::new(), related: Vec::new(), text: String::new() })
     };
 }
 
@@ -283,6 +287,7 @@ impl<'a> Doc<'a> {
     /// A document with nothing in it, in `buffers` (empty).
     pub fn empty_in(mut buffers: Buffers<'a>) -> Self {
         buffers.fields.reserve(48);
+        buffers.shape.reserve(48);
         buffers.vendor.reserve(32);
         Doc { buffers, notes: Vec::new() }
     }
@@ -305,8 +310,14 @@ impl<'a> Doc<'a> {
     #[inline(always)]
     pub fn put(&mut self, path: &'static str, value: Value<'a>) {
         if !value.is_empty() {
-            self.buffers.fields.push((path, value));
+            self.push(path, value);
         }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, path: &'static str, value: Value<'a>) {
+        self.buffers.fields.push((path, value));
+        self.buffers.shape.push(layout::words(path, &value));
     }
 
     #[inline(always)]
@@ -625,9 +636,9 @@ impl<'a> Doc<'a> {
         }
         if let Some(message) = message {
             // Even when empty: an error document always says what it was given.
-            self.buffers.fields.push(("message", message.into()));
+            self.push("message", message.into());
         }
-        let Buffers { fields, vendor, members, related, text } = &mut self.buffers;
+        let Buffers { vendor, text, .. } = &mut self.buffers;
         fn key<'t>(text: &'t str, (key, _): &(Text<'t>, Value<'t>)) -> &'t str {
             resolve(text, *key)
         }
@@ -637,9 +648,10 @@ impl<'a> Doc<'a> {
             vendor.dedup_by(|later, earlier| key(text, later) == key(text, earlier));
         }
         if !vendor.is_empty() {
-            fields.push(("cloudflare", Value::Vendor));
+            self.push("cloudflare", Value::Vendor);
         }
-        layout::write(fields, &Parts { related, vendor, members, text, record }, out);
+        let Buffers { fields, shape, vendor, members, related, text } = &self.buffers;
+        layout::write(fields, shape, &Parts { related, vendor, members, text, record }, out);
         self.buffers.cleared()
     }
 }

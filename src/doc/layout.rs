@@ -18,6 +18,9 @@ use crate::json;
 /// Entries: `(path, value)`, in the order they were put.
 type Entries<'e, 'a> = &'e [(&'static str, Value<'a>)];
 
+/// The part of each entry in its document's shape (see `words`), in the same order.
+pub type ShapeWords = [(u64, u64)];
+
 /// How a document of one shape is written.
 struct Layout {
     shape: Shape,
@@ -82,10 +85,10 @@ fn write_glue(out: &mut Vec<u8>, glue: &[u8], start: usize, end: usize) {
 }
 
 /// Writes `entries` as a document, with the cached layout of their shape if there is one.
-pub fn write(entries: Entries, parts: &Parts, out: &mut Vec<u8>) {
+pub fn write(entries: Entries, words: &ShapeWords, parts: &Parts, out: &mut Vec<u8>) {
     LAYOUTS.with(|cache| match cache.try_borrow_mut() {
-        Ok(mut cache) => cache.write(entries, parts, out),
-        Err(_) => Layout::new(entries, Shape::of(entries, Shape::hash(entries))).write(entries, parts, out),
+        Ok(mut cache) => cache.write(entries, words, parts, out),
+        Err(_) => Layout::new(entries, Shape::of(words)).write(entries, parts, out),
     });
 }
 
@@ -95,8 +98,7 @@ pub fn write(entries: Entries, parts: &Parts, out: &mut Vec<u8>) {
 /// address is only another shape, never a wrong layout.
 struct Shape {
     hash: u64,
-    /// `(path, kind)` per entry (see `words`).
-    entries: Vec<(u64, u64)>,
+    words: Vec<(u64, u64)>,
 }
 
 /// The address and length of static text, in one word: addresses are below 2^48 on the
@@ -106,9 +108,10 @@ fn text_word(address: usize, len: usize) -> u64 {
 }
 
 /// An entry's part in its document's shape: its path, and the kind of its value: 0 for a
-/// value, 1 for a string value, or the constant.
+/// value, 1 for a string value, or the constant. Worked out as the entry is put, where the
+/// kind of value is known.
 #[inline(always)]
-fn words((path, value): &(&'static str, Value)) -> (u64, u64) {
+pub fn words(path: &'static str, value: &Value) -> (u64, u64) {
     let kind = match value {
         Value::Str(_) | Value::OwnedStr(_) => 1,
         Value::Const(text) => text_word(text.as_ptr() as usize, text.len()),
@@ -119,30 +122,25 @@ fn words((path, value): &(&'static str, Value)) -> (u64, u64) {
 }
 
 impl Shape {
-    /// The hash of the shape of `entries`. Each entry's words are mixed on their own, with
-    /// its position, and the results summed: the multiplications do not wait on each other.
-    fn hash(entries: Entries) -> u64 {
-        let sum = entries.iter().enumerate().fold(entries.len() as u64, |sum, (i, entry)| {
-            let (path, kind) = words(entry);
+    /// The hash of a shape. Each entry's words are mixed on their own, with its position, and
+    /// the results summed: the multiplications do not wait on each other.
+    fn hash(words: &ShapeWords) -> u64 {
+        let sum = words.iter().enumerate().fold(words.len() as u64, |sum, (i, &(path, kind))| {
             sum.wrapping_add((path ^ kind.rotate_left(29) ^ i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
         });
         (sum ^ sum >> 31).wrapping_mul(0xbf58_476d_1ce4_e5b9)
     }
 
-    /// Whether `entries` have this shape. All entries are compared, without stopping at the
+    /// Whether this is the shape of `words`. All words are compared, without stopping at the
     /// first difference (equal is the usual answer), so that it is a word-at-a-time loop
     /// rather than a `memcmp` call, which in WebAssembly compares byte by byte.
-    fn matches(&self, entries: Entries) -> bool {
-        self.entries.len() == entries.len()
-            && self.entries.iter().zip(entries).fold(0, |differ, (&(path, kind), entry)| {
-                let (entry_path, entry_kind) = words(entry);
-                differ | (path ^ entry_path) | (kind ^ entry_kind)
-            }) == 0
+    fn matches(&self, words: &ShapeWords) -> bool {
+        self.words.len() == words.len()
+            && self.words.iter().zip(words).fold(0, |differ, (a, b)| differ | (a.0 ^ b.0) | (a.1 ^ b.1)) == 0
     }
 
-    /// The shape of `entries`, whose hash is `hash`.
-    fn of(entries: Entries, hash: u64) -> Self {
-        Shape { hash, entries: entries.iter().map(words).collect() }
+    fn of(words: &ShapeWords) -> Self {
+        Shape { hash: Shape::hash(words), words: words.to_vec() }
     }
 }
 
@@ -163,16 +161,16 @@ struct Layouts {
 }
 
 impl Layouts {
-    fn write(&mut self, entries: Entries, parts: &Parts, out: &mut Vec<u8>) {
-        let hash = Shape::hash(entries);
-        let found = self.hashes.iter().zip(&self.layouts).find(|&(&h, layout)| h == hash && layout.shape.matches(entries));
+    fn write(&mut self, entries: Entries, words: &ShapeWords, parts: &Parts, out: &mut Vec<u8>) {
+        let hash = Shape::hash(words);
+        let found = self.hashes.iter().zip(&self.layouts).find(|&(&h, layout)| h == hash && layout.shape.matches(words));
         if let Some((_, layout)) = found {
             return layout.write(entries, parts, out);
         }
-        let layout = Layout::new(entries, Shape::of(entries, hash));
+        let layout = Layout::new(entries, Shape { hash, words: words.to_vec() });
         layout.write(entries, parts, out);
         // Records with thousands of repeated keys make layouts not worth keeping.
-        if layout.shape.entries.len() > MAX_CACHED_ENTRIES {
+        if layout.shape.words.len() > MAX_CACHED_ENTRIES {
             return;
         }
         if self.layouts.len() < CACHED_LAYOUTS {
