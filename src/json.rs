@@ -215,6 +215,15 @@ pub fn find_newline(bytes: &[u8]) -> Option<usize> {
     tail.iter().position(|&byte| byte == b'\n').map(|i| at + i)
 }
 
+/// `text.trim()`, without decoding characters when both ends are ASCII and not whitespace,
+/// as they are in almost every record and value.
+pub fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(b'!'..=b'~'), Some(b'!'..=b'~')) => text,
+        _ => text.trim(),
+    }
+}
+
 /// `text.parse::<i64>()`, with a fast path for up to 18 digits, which cannot overflow. The
 /// standard library's parse checks every digit for overflow with a 128-bit multiplication, a
 /// library call per digit in WebAssembly; this runs for most numbers in a record.
@@ -359,6 +368,13 @@ pub fn is_empty_value(compact_json: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trims_as_str_trims() {
+        for text in ["", " ", "a", " a ", "\u{a0}a", "a\u{2028}", "\t{}\n", "é", " é", "{\"a\":1}", "\u{feff}{}"] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
 
     #[test]
     fn integers_parse_as_std_parses_them() {

@@ -280,7 +280,7 @@ pub(crate) const MAX_SPARE_BYTES: usize = 64 * 1024;
 const MAX_NESTING: usize = 128;
 
 fn parse_record<'a>(text: &'a str, buffer: Vec<Field<'a>>) -> Result<Vec<Field<'a>>, Failure> {
-    let (fields, shallow) = record::parse_fields_into(text.trim(), buffer).map_err(|e| {
+    let (fields, shallow) = record::parse_fields_into(json::trim(text), buffer).map_err(|e| {
         let kind = if e.to_string().contains("recursion limit") {
             ErrorKind::TooDeep
         } else if e.is_data() {

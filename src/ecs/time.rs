@@ -56,7 +56,7 @@ impl Timestamp {
 
     /// An RFC 3339 string, or an integer written as a string.
     pub fn parse_str(text: &str, unit: Unit) -> Option<Self> {
-        let text = text.trim();
+        let text = crate::json::trim(text);
         if let Some(value) = crate::json::parse_i64(text) {
             return Timestamp::from_integer(value, unit);
         }
