@@ -154,18 +154,12 @@ fn start_in(text: &str, part: &str) -> Option<usize> {
     (start.checked_add(part.len())? <= text.len()).then_some(start)
 }
 
-/// Appends `part`, a slice of `text` with nothing to escape. Parts are mostly short (keys,
-/// values): up to 16 bytes are copied at once and the length cut back, which is cheaper than
-/// copying a variable number of bytes.
+/// Appends `part`, a slice of `text` with nothing to escape.
 #[inline(always)]
 fn copy_short(out: &mut Vec<u8>, text: &str, part: &str) {
-    let sixteen = start_in(text, part).and_then(|start| text.as_bytes().get(start..start + 16));
-    match sixteen {
-        Some(sixteen) if part.len() <= 16 => {
-            out.extend_from_slice(sixteen);
-            out.truncate(out.len() - (16 - part.len()));
-        }
-        _ => out.extend_from_slice(part.as_bytes()),
+    match start_in(text, part) {
+        Some(start) => crate::json::copy_run(out, text.as_bytes(), start, start + part.len()),
+        None => out.extend_from_slice(part.as_bytes()),
     }
 }
 

@@ -46,7 +46,7 @@ impl Layout {
                 steps.push((end, u32::try_from(entry).unwrap_or(u32::MAX)));
             }
         });
-        // Padding, so that any glue can be read 16 bytes at a time (see `write`).
+        // Padding, so that any glue can be read 16 bytes at a time (see `json::copy_run`).
         glue.extend_from_slice(&[0; 16]);
         Layout { shape, glue, steps }
     }
@@ -56,7 +56,7 @@ impl Layout {
         let mut start = 0;
         for &(end, entry) in &self.steps {
             let end = end as usize;
-            write_glue(out, &self.glue, start, end);
+            json::copy_run(out, &self.glue, start, end);
             start = end;
             match entries.get(entry as usize) {
                 // The most common values, without a call through the general writer.
@@ -67,20 +67,7 @@ impl Layout {
                 None => {}
             }
         }
-        write_glue(out, &self.glue, start, self.glue.len() - 16);
-    }
-}
-
-/// Appends `glue[start..end]`. Most glue (`,"ip":`) is short: 16 bytes are copied at once
-/// and the length cut back, which is cheaper than copying a variable number of bytes.
-#[inline(always)]
-fn write_glue(out: &mut Vec<u8>, glue: &[u8], start: usize, end: usize) {
-    match glue.get(start..start + 16) {
-        Some(sixteen) if end - start <= 16 => {
-            out.extend_from_slice(sixteen);
-            out.truncate(out.len() - (16 - (end - start)));
-        }
-        _ => out.extend_from_slice(glue.get(start..end).unwrap_or_default()),
+        json::copy_run(out, &self.glue, start, self.glue.len() - 16);
     }
 }
 
