@@ -198,19 +198,27 @@ pub fn plain_run(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
-/// Where the first `\n` of `bytes` is (NDJSON lines). Eight bytes at a time: in WebAssembly
-/// the standard library's search reads four.
+/// Where the first `\n` of `bytes` is (NDJSON lines). 32 bytes, four words, at a time,
+/// with one branch for them: in WebAssembly the standard library's search reads four bytes
+/// at a time, and a record is hundreds of bytes.
 pub fn find_newline(bytes: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-        // The lowest bit set marks the first byte equal to `\n` exactly.
-        let x = u64::from_le_bytes(*word) ^ (ONES * u64::from(b'\n'));
-        let newline = x.wrapping_sub(ONES) & !x & (ONES << 7);
-        if newline != 0 {
-            return Some(at + newline.trailing_zeros() as usize / 8);
+    // The lowest bit set marks the first byte equal to `\n` exactly.
+    let newlines = |word: u64| {
+        let x = word ^ (ONES * u64::from(b'\n'));
+        x.wrapping_sub(ONES) & !x & (ONES << 7)
+    };
+    let (blocks, _) = bytes.as_chunks::<32>();
+    for (i, block) in blocks.iter().enumerate() {
+        let (words, _) = block.as_chunks::<8>();
+        let found = words.iter().fold(0, |found, word| found | newlines(u64::from_le_bytes(*word)));
+        if found != 0 {
+            let at = i * 32;
+            let word = words.iter().position(|word| newlines(u64::from_le_bytes(*word)) != 0).unwrap_or_default();
+            let bits = words.get(word).map_or(0, |w| newlines(u64::from_le_bytes(*w)));
+            return Some(at + word * 8 + bits.trailing_zeros() as usize / 8);
         }
-        at += 8;
     }
+    let at = blocks.len() * 32;
     let tail = bytes.get(at..)?;
     tail.iter().position(|&byte| byte == b'\n').map(|i| at + i)
 }
@@ -433,7 +441,7 @@ mod tests {
 
     #[test]
     fn finds_the_first_newline() {
-        for len in 0..40 {
+        for len in 0..100 {
             for at in 0..len {
                 let mut bytes = vec![b'x'; len];
                 bytes[at] = b'\n';
