@@ -585,6 +585,9 @@ impl<'a> Doc<'a> {
             return Value::Json(raw);
         }
         let compact = json::compact(raw);
+        if json::is_empty_value(&compact) {
+            return Value::Str(""); // `[ ]`, `{ }`: left out, as the empty values they are
+        }
         let as_text = json::depth(&compact) > MAX_VALUE_DEPTH || !json::is_portable(&compact);
         match compact {
             Cow::Borrowed(compact) if as_text => Value::Str(compact),
@@ -832,7 +835,7 @@ mod tests {
 
     #[test]
     fn vendor_fields_bad_fields_and_related() {
-        let fields = parse_fields(r#"{"ActorIP":"::ffff:10.0.0.1","Bad":"x","Obj":{ "a" : [1, 2] },"Nil":null,"Empty":[],"Zero":0,"Obj":1}"#).unwrap();
+        let fields = parse_fields(r#"{"ActorIP":"::ffff:10.0.0.1","Bad":"x","Obj":{ "a" : [1, 2] },"Nil":null,"Empty":[],"Blank":{ },"Zero":0,"Obj":1}"#).unwrap();
         let mut doc = Doc::new("x");
         doc.endpoint_ip(Endpoint::Source, &fields[0]);
         doc.endpoint_ip(Endpoint::Client, &fields[0]);
