@@ -41,15 +41,15 @@ fn unique_to(key: &str) -> Option<Schema> {
     }
 }
 
-/// `a == b`, for keys of 8 to 16 bytes (most) as two 8-byte words: in WebAssembly, `==` on
-/// strings calls a `memcmp` that compares byte by byte.
+/// `a == b`, for keys of 8 to 16 bytes (most) as two 8-byte words, longer ones eight bytes at
+/// a time: in WebAssembly, `==` on strings calls a `memcmp` that compares byte by byte.
 fn same_key(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     match (a.first_chunk::<8>(), a.last_chunk::<8>(), b.first_chunk::<8>(), b.last_chunk::<8>()) {
         (Some(a_first), Some(a_last), Some(b_first), Some(b_last)) if a.len() == b.len() && a.len() <= 16 => {
             a_first == b_first && a_last == b_last
         }
-        _ => a == b,
+        _ => a.len() == b.len() && crate::json::compare(a, b).is_eq(),
     }
 }
 

@@ -646,8 +646,8 @@ impl<'a> Doc<'a> {
             resolve(text, *key)
         }
         // Logpush writes fields in name order, so usually there is nothing to sort.
-        if !vendor.is_sorted_by(|a, b| key(text, a) < key(text, b)) {
-            vendor.sort_by(|a, b| key(text, a).cmp(key(text, b))); // stable: the first of duplicate keys wins
+        if !vendor.is_sorted_by(|a, b| json::compare(key(text, a).as_bytes(), key(text, b).as_bytes()).is_lt()) {
+            vendor.sort_by(|a, b| json::compare(key(text, a).as_bytes(), key(text, b).as_bytes())); // stable: the first of duplicate keys wins
             vendor.dedup_by(|later, earlier| key(text, later) == key(text, earlier));
         }
         if !vendor.is_empty() {
