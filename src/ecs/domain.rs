@@ -22,12 +22,21 @@ const MAX_NAME: usize = 253;
 /// A name whose last label is not a known suffix yields only `subdomain` (all but the last
 /// label); a name that is itself a suffix yields only `top_level_domain`.
 pub fn split(name: &str) -> DomainParts<'_> {
-    let mut buf = [0u8; MAX_NAME];
-    let Some(lower) = buf.get_mut(..name.len()) else {
+    // The list is lower case. Most names are too: only others are copied, lowered.
+    let mut buf: [u8; MAX_NAME];
+    let lower = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        buf = [0; MAX_NAME];
+        let Some(lower) = buf.get_mut(..name.len()) else {
+            return DomainParts::default();
+        };
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        &*lower
+    } else if name.len() <= MAX_NAME {
+        name.as_bytes()
+    } else {
         return DomainParts::default();
     };
-    lower.copy_from_slice(name.as_bytes());
-    lower.make_ascii_lowercase();
     // No empty label (nor an empty name): no leading, trailing or doubled dot. Checked
     // without stopping early, so that the compiler can do it many bytes at a time.
     let doubled_dot = lower.iter().zip(lower.iter().skip(1)).fold(false, |found, (&a, &b)| found | (a == b'.' && b == b'.'));

@@ -7,7 +7,7 @@
 //! Out: UTC `YYYY-MM-DDTHH:MM:SSZ`, or `YYYY-MM-DDTHH:MM:SS.ffffffZ` when the sub-second part
 //! is non-zero (always 6 digits; finer digits are truncated).
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 
 /// A point in time, UTC, within the years 0000–9999 (what the output format can express).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,14 +82,14 @@ impl Timestamp {
             }
             _ => return None,
         };
-        let date = NaiveDate::from_ymd_opt(
-            i32::try_from(decimal(&[y0, y1, y2, y3])?).ok()?,
-            decimal(&[mo0, mo1])?,
-            decimal(&[d0, d1])?,
-        )?;
+        let (year, month, day) = (decimal(&[y0, y1, y2, y3])?, decimal(&[mo0, mo1])?, decimal(&[d0, d1])?);
+        let (hour, minute, second) = (decimal(&[h0, h1])?, decimal(&[mi0, mi1])?, decimal(&[s0, s1])?);
         // Declines second 60, a leap second, for chrono's parser.
-        let time = date.and_hms_opt(decimal(&[h0, h1])?, decimal(&[mi0, mi1])?, decimal(&[s0, s1])?)?;
-        Timestamp::new(time.and_utc().timestamp(), nanos)
+        if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        let seconds_of_day = i64::from(hour * 3600 + minute * 60 + second);
+        Timestamp::new(days_from_civil(year, month, day) * 86_400 + seconds_of_day, nanos)
     }
 
     /// Nanoseconds from `earlier` to `self` (negative when `self` is before it), for
@@ -130,6 +130,27 @@ impl Timestamp {
             out.extend_from_slice(&[b'.', u0, u1, u2, u3, u4, u5]);
         }
         out.push(b'Z');
+    }
+}
+
+/// Days from 1970-01-01 to a date of the years 0000-9999 (Howard Hinnant's
+/// `days_from_civil`), in 32-bit arithmetic but for the last step: 64-bit divisions by a
+/// constant are 128-bit multiplications, library calls in WebAssembly.
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    // Years from -0400, one 400-year era before Hinnant's 0000, counted from March.
+    let year = year + 400 - u32::from(month <= 2);
+    let (era, year_of_era) = (year / 400, year % 400);
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1; // from March 1st
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    i64::from(era * 146_097 + day_of_era) - 719_468 - 146_097
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -298,6 +319,20 @@ mod tests {
             "2017-09-29T16:28:24.433001Z"
         );
         assert_eq!(Timestamp::parse_str("2023-02-29T00:00:00Z", Unit::Auto), None);
+    }
+
+    #[test]
+    fn utc_fast_path_agrees_with_chrono_on_every_day_of_the_month() {
+        for year in [0, 1, 3, 4, 100, 400, 1900, 1970, 2000, 2023, 2024, 9996, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    for time in ["00:00:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60"] {
+                        let text = format!("{year:04}-{month:02}-{day:02}T{time}Z");
+                        assert_eq!(Timestamp::parse_utc(&text), with_chrono(&text).filter(|_| !time.ends_with(":60")), "{text}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
