@@ -170,6 +170,19 @@ describe("bad input gives error documents", () => {
     }
   });
 
+  test("large batches, ASCII or not, are the documents of their lines", () => {
+    // Over 64 KiB of output: in Node, ASCII output is made a string by Buffer, other by TextDecoder.
+    const unicode = DNS.replace("www.example", "www.exämple\\u00e9");
+    for (const record of [DNS, unicode]) {
+      const lines = Array.from({ length: 400 }, (_, i) => record.replace("www", `w${i}`));
+      const expected = lines.map((line) => transformJson(line) + "\n").join("");
+      assert.ok(expected.length > 64 * 1024);
+      assert.equal(transformBatch(lines.join("\n")), expected);
+      assert.equal(transformBatch(new TextEncoder().encode(lines.join("\n"))), expected);
+    }
+    assert.equal(JSON.parse(transformBatch(unicode)).dns.question.name, "www.exämpleé.co.uk");
+  });
+
   test("a mixed batch: good, garbage and the validation record, in order", () => {
     const output = transformBatch(`${DNS}\ngarbage\n{"content":"tests"}\n${DNS}\n`);
     const docs = output.trimEnd().split("\n").map((l) => JSON.parse(l));

@@ -59,6 +59,41 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn decode(this: &TextDecoder, bytes: &[u8]) -> JsValue;
 
+    /// Node's `Buffer` class (`undefined` elsewhere).
+    #[wasm_bindgen(thread_local_v2, js_namespace = globalThis, js_name = Buffer)]
+    static NODE_BUFFER: JsValue;
+
+    /// `globalThis.process`, set by Node and the runtimes that follow it.
+    #[wasm_bindgen(thread_local_v2, js_namespace = globalThis, js_name = process)]
+    static PROCESS: JsValue;
+
+    type Process;
+
+    #[wasm_bindgen(method, getter)]
+    fn versions(this: &Process) -> JsValue;
+
+    type Versions;
+
+    #[wasm_bindgen(method, getter)]
+    fn node(this: &Versions) -> JsValue;
+
+    type BufferClass;
+
+    /// `Buffer.from(arrayBuffer, byteOffset, length)`: a view, not a copy.
+    #[wasm_bindgen(method, js_name = from)]
+    fn view(this: &BufferClass, array_buffer: &JsValue, byte_offset: u32, length: u32) -> NodeBuffer;
+
+    type NodeBuffer;
+
+    /// `buffer.latin1Slice(start, end)`, what `toString("latin1")` calls.
+    #[wasm_bindgen(method, js_name = latin1Slice)]
+    fn latin1_slice(this: &NodeBuffer, start: u32, end: u32) -> JsValue;
+
+    type Memory;
+
+    #[wasm_bindgen(method, getter)]
+    fn buffer(this: &Memory) -> JsValue;
+
     #[wasm_bindgen(js_name = TypeError)]
     type TypeError;
 
@@ -124,6 +159,14 @@ thread_local! {
     static DEFAULT: Core = Core::default();
     static ENCODER: TextEncoder = TextEncoder::new();
     static DECODER: TextDecoder = TextDecoder::new();
+    // Node's Buffer, when the module runs in Node (or Bun or Deno, which follow it).
+    static BUFFER: Option<BufferClass> = PROCESS.with(|process| {
+        let is_node = process.is_object() && {
+            let versions = process.unchecked_ref::<Process>().versions();
+            versions.is_object() && versions.unchecked_ref::<Versions>().node().is_string()
+        };
+        NODE_BUFFER.with(|buffer| (is_node && buffer.is_function()).then(|| buffer.clone().unchecked_into()))
+    });
 }
 
 fn with_core<R>(
@@ -200,8 +243,34 @@ fn utf8_of(text: &JsValue) -> Vec<u8> {
 }
 
 /// The core's output, always UTF-8 (JSON built from `&str` pieces), as a JS string.
+///
+/// In Node, large outputs that are ASCII, as most are, are made a string by `Buffer`'s
+/// `latin1` decoding: the same characters for ASCII, and Node makes a string of over a
+/// megabyte without copying it into V8's heap; `TextDecoder` validated and copied the
+/// 3.7 MB of a 1,000-record `http_requests` batch in 2 to 4 ms, a fifth of the call.
 fn text_of(bytes: &[u8]) -> JsValue {
+    const LARGE: usize = 64 * 1024;
+    if bytes.len() >= LARGE && is_ascii(bytes) {
+        let latin1 = BUFFER.with(|buffer| {
+            let buffer = buffer.as_ref()?;
+            let memory = wasm_bindgen::memory().unchecked_into::<Memory>().buffer();
+            // Offsets into linear memory, which is what a pointer is in WebAssembly.
+            let (start, len) = (bytes.as_ptr() as u32, u32::try_from(bytes.len()).ok()?);
+            Some(buffer.view(&memory, start, len).latin1_slice(0, len))
+        });
+        if let Some(text) = latin1 {
+            return text;
+        }
+    }
     DECODER.with(|decoder| decoder.decode(bytes))
+}
+
+/// Whether all of `bytes` are ASCII; 32 at a time, one branch per 256 (the standard library
+/// reads a `usize`, four bytes in WebAssembly, at a time).
+fn is_ascii(bytes: &[u8]) -> bool {
+    let (blocks, rest) = bytes.as_chunks::<256>();
+    let high = |block: &[u8]| block.as_chunks::<8>().0.iter().fold(0, |high, word| high | u64::from_le_bytes(*word));
+    blocks.iter().all(|block| high(block) & 0x8080_8080_8080_8080 == 0) && rest.is_ascii()
 }
 
 fn type_error(message: &str) -> JsValue {
