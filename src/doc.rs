@@ -523,7 +523,7 @@ impl<'a> Doc<'a> {
         self.relate(Related::Hash, text);
     }
 
-    #[inline]
+    #[inline(always)]
     fn relate(&mut self, list: Related, value: Text<'a>) {
         let value_str = resolve(&self.buffers.text, value);
         if value_str.is_empty() {
