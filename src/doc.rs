@@ -207,8 +207,10 @@ const RELATED_LINEAR_LIMIT: usize = 64;
 pub struct Buffers<'a> {
     /// `(path, value)` in the order they were put.
     fields: Vec<(&'static str, Value<'a>)>,
-    /// The part of each of `fields` in the document's shape (see `layout::words`).
+    /// The part of each of `fields` in the document's shape (see `layout::words`), and the
+    /// sum of their `layout::mix`.
     shape: Vec<(u64, u64)>,
+    shape_mixed: u64,
     /// `cloudflare.*`: `(key, value)`.
     vendor: Vec<(Text<'a>, Value<'a>)>,
     /// The members of nested objects under `cloudflare.*`, each object a range.
@@ -233,10 +235,11 @@ impl<'a> Buffers<'a> {
     /// Empty buffers keeping these allocations, for values of another lifetime (see
     /// `crate::recycle`).
     pub fn relabel<'b>(self) -> Buffers<'b> {
-        let Buffers { fields, shape, vendor, members, related, text } = self;
+        let Buffers { fields, shape, vendor, members, related, text, .. } = self;
         Buffers {
             fields: crate::spare(fields),
             shape: crate::bounded(shape),
+            shape_mixed: 0,
             vendor: crate::spare(vendor),
             members: crate::spare(members),
             related: crate::spare(related),
@@ -247,10 +250,11 @@ impl<'a> Buffers<'a> {
     /// Emptied for the next document of the same lifetime, unless a vector grew unusually
     /// large (a record of thousands of fields): what stays allocated between records is bounded.
     fn cleared(self) -> Self {
-        let Buffers { fields, shape, vendor, members, related, text } = self;
+        let Buffers { fields, shape, vendor, members, related, text, .. } = self;
         Buffers {
             fields: crate::bounded(fields),
             shape: crate::bounded(shape),
+            shape_mixed: 0,
             vendor: crate::bounded(vendor),
             members: crate::bounded(members),
             related: crate::bounded(related),
@@ -267,7 +271,7 @@ fn bounded_text(mut text: String) -> String {
 
 thread_local! {
     static SPARE: Cell<Buffers<'static>> = const {
-        Cell::new(Buffers { fields: Vec::new(), shape: Vec::new(), vendor: Vec::new(), members: Vec::new(), related: Vec::new(), text: String::new() })
+        Cell::new(Buffers { fields: Vec::new(), shape: Vec::new(), shape_mixed: 0, vendor: Vec::new(), members: Vec::new(), related: Vec::new(), text: String::new() })
     };
 }
 
@@ -317,7 +321,9 @@ impl<'a> Doc<'a> {
     #[inline(always)]
     fn push(&mut self, path: &'static str, value: Value<'a>) {
         self.buffers.fields.push((path, value));
-        self.buffers.shape.push(layout::words(path, &value));
+        let words = layout::words(path, &value);
+        self.buffers.shape_mixed = self.buffers.shape_mixed.wrapping_add(layout::mix(self.buffers.shape.len(), words));
+        self.buffers.shape.push(words);
     }
 
     #[inline(always)]
@@ -653,8 +659,8 @@ impl<'a> Doc<'a> {
         if !vendor.is_empty() {
             self.push("cloudflare", Value::Vendor);
         }
-        let Buffers { fields, shape, vendor, members, related, text } = &self.buffers;
-        layout::write(fields, shape, &Parts { related, vendor, members, text, record }, out);
+        let Buffers { fields, shape, shape_mixed, vendor, members, related, text } = &self.buffers;
+        layout::write(fields, shape, *shape_mixed, &Parts { related, vendor, members, text, record }, out);
         self.buffers.cleared()
     }
 }

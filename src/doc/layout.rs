@@ -72,9 +72,9 @@ impl Layout {
 }
 
 /// Writes `entries` as a document, with the cached layout of their shape if there is one.
-pub fn write(entries: Entries, words: &ShapeWords, parts: &Parts, out: &mut Vec<u8>) {
+pub fn write(entries: Entries, words: &ShapeWords, mixed: u64, parts: &Parts, out: &mut Vec<u8>) {
     LAYOUTS.with(|cache| match cache.try_borrow_mut() {
-        Ok(mut cache) => cache.write(entries, words, parts, out),
+        Ok(mut cache) => cache.write(entries, words, finish(mixed, words.len()), parts, out),
         Err(_) => Layout::new(entries, Shape::of(words)).write(entries, parts, out),
     });
 }
@@ -108,14 +108,25 @@ pub fn words(path: &'static str, value: &Value) -> (u64, u64) {
     (text_word(path.as_ptr() as usize, path.len()), kind)
 }
 
+/// An entry's part in the hash of its document's shape, which sums them: each entry's words
+/// are mixed on their own, with its position, so that the multiplications do not wait on each
+/// other, and entries can be summed as they are put.
+#[inline(always)]
+pub fn mix(position: usize, (path, kind): (u64, u64)) -> u64 {
+    (path ^ kind.rotate_left(29) ^ position as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The hash of a shape from the sum of its entries' `mix`.
+fn finish(sum: u64, entries: usize) -> u64 {
+    let sum = sum ^ entries as u64;
+    (sum ^ sum >> 31).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+}
+
 impl Shape {
-    /// The hash of a shape. Each entry's words are mixed on their own, with its position, and
-    /// the results summed: the multiplications do not wait on each other.
+    /// The hash of a shape: `mix` of each entry in turn, then `finish`.
     fn hash(words: &ShapeWords) -> u64 {
-        let sum = words.iter().enumerate().fold(words.len() as u64, |sum, (i, &(path, kind))| {
-            sum.wrapping_add((path ^ kind.rotate_left(29) ^ i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
-        });
-        (sum ^ sum >> 31).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+        let sum = words.iter().enumerate().fold(0u64, |sum, (i, &entry)| sum.wrapping_add(mix(i, entry)));
+        finish(sum, words.len())
     }
 
     /// Whether this is the shape of `words`. All words are compared, without stopping at the
@@ -148,8 +159,7 @@ struct Layouts {
 }
 
 impl Layouts {
-    fn write(&mut self, entries: Entries, words: &ShapeWords, parts: &Parts, out: &mut Vec<u8>) {
-        let hash = Shape::hash(words);
+    fn write(&mut self, entries: Entries, words: &ShapeWords, hash: u64, parts: &Parts, out: &mut Vec<u8>) {
         let found = self.hashes.iter().zip(&self.layouts).find(|&(&h, layout)| h == hash && layout.shape.matches(words));
         if let Some((_, layout)) = found {
             return layout.write(entries, parts, out);
