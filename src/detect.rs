@@ -1,22 +1,25 @@
 //! Which dataset a record belongs to, from its keys.
 //!
-//! Logpush records do not name their dataset. Each key below appears in exactly one
-//! dataset's field list (`reference/logpush-datasets.md`, "Unique to this dataset"), so it
-//! votes for that dataset; the dataset with the most votes wins. No vote, or a tie, means the
-//! record is not recognized: an error document, never a guess.
+//! Logpush records do not name their dataset. A key that only one schema declares (see
+//! `datasets::schema`) votes for that schema; the schema with the most votes wins. No vote,
+//! or a tie, means the record is not recognized: an error document, never a guess. The table
+//! of those keys is derived from the declarations when the crate is compiled.
 
-use crate::datasets::Schema;
-use crate::datasets::Schema::*;
+use crate::datasets::{SCHEMAS, Schema};
 use crate::record::Field;
 
-pub fn detect(fields: &[Field]) -> Option<Schema> {
-    let mut votes = [0u32; Schema::ALL.len()];
+pub fn detect(fields: &[Field]) -> Option<&'static Schema> {
+    let mut votes = [0u32; SCHEMAS.len()];
     // The schema with the most votes so far, and whether another has as many. Kept as votes
     // come in, rather than found by scanning all schemas' votes afterwards.
     let (mut best, mut leader, mut tied) = (0, None, false);
     for field in fields {
-        let Some(schema) = unique_to(field.key()) else { continue };
-        let Some(vote) = votes.get_mut(schema as usize) else { continue };
+        let Some(schema) = unique_to(field.key()) else {
+            continue;
+        };
+        let Some(vote) = votes.get_mut(schema) else {
+            continue;
+        };
         *vote += 1;
         if *vote > best {
             (best, leader, tied) = (*vote, Some(schema), false);
@@ -24,18 +27,19 @@ pub fn detect(fields: &[Field]) -> Option<Schema> {
             tied = true; // another schema, since the leader's count is now above `best`
         }
     }
-    leader.filter(|_| !tied)
+    SCHEMAS.get(leader.filter(|_| !tied)?).copied()
 }
 
-/// The dataset `key` is unique to, if any: a hash table lookup, since every key of every
-/// record is looked up (a binary search of the ~700 keys was a fifth of `http_requests` time).
-fn unique_to(key: &str) -> Option<Schema> {
+/// The index in `SCHEMAS` of the one schema that declares `key`, if only one does: a hash
+/// table lookup, since every key of every record is looked up (a binary search of the ~800
+/// keys was a fifth of `http_requests` time).
+fn unique_to(key: &str) -> Option<usize> {
     let mut slot = hash(key.as_bytes());
     loop {
-        let index = *KEY_TABLE.get(slot & (KEY_TABLE.len() - 1))?;
-        let (unique_key, schema) = UNIQUE_KEYS.get(usize::from(index))?; // an empty slot: not found
-        if same_key(unique_key, key) {
-            return Some(*schema);
+        let index = usize::from(*KEYS.table.get(slot & (TABLE_SLOTS - 1))?);
+        let name = KEYS.names.get(index)?; // an empty slot: not found
+        if same_key(name, key) {
+            return KEYS.owners.get(index).filter(|&&owner| owner != SHARED).map(|&owner| usize::from(owner));
         }
         slot += 1;
     }
@@ -74,738 +78,177 @@ const fn hash(key: &[u8]) -> usize {
 }
 
 const EMPTY: u16 = u16::MAX;
+/// The owner of a key that several schemas declare.
+const SHARED: u8 = u8::MAX;
+const TABLE_SLOTS: usize = 2048;
+/// Declared fields of all schemas: an upper bound of the distinct keys.
+const DECLARED: usize = declared_fields();
 
-/// Open addressing over `UNIQUE_KEYS` (indices, `EMPTY` for none), built at compile time;
-/// about a third full, so a lookup, found or not, mostly reads one or two slots.
+/// Every distinct declared key, the schema that declares it (`SHARED` if several do), and an
+/// open-addressing table over them (indices, `EMPTY` for none) about 40% full, so a lookup,
+/// found or not, mostly reads one or two slots.
+struct Keys {
+    names: [&'static str; DECLARED],
+    owners: [u8; DECLARED],
+    table: [u16; TABLE_SLOTS],
+}
+
+static KEYS: Keys = keys();
+
 #[allow(clippy::indexing_slicing, reason = "evaluated at compile time: out of bounds fails the build")]
-static KEY_TABLE: [u16; 2048] = {
-    let mut table = [EMPTY; 2048];
-    let mut i = 0;
-    while i < UNIQUE_KEYS.len() {
-        let mut slot = hash(UNIQUE_KEYS[i].0.as_bytes());
-        while table[slot % 2048] != EMPTY {
-            slot += 1;
+const fn declared_fields() -> usize {
+    let (mut count, mut s) = (0, 0);
+    while s < SCHEMAS.len() {
+        count += SCHEMAS[s].fields.len();
+        s += 1;
+    }
+    count
+}
+
+#[allow(clippy::indexing_slicing, reason = "evaluated at compile time: out of bounds fails the build")]
+const fn keys() -> Keys {
+    assert!(SCHEMAS.len() < SHARED as usize && DECLARED < EMPTY as usize);
+    let mut keys = Keys { names: [""; DECLARED], owners: [SHARED; DECLARED], table: [EMPTY; TABLE_SLOTS] };
+    let mut distinct = 0;
+    let mut s = 0;
+    while s < SCHEMAS.len() {
+        let fields = SCHEMAS[s].fields;
+        let mut f = 0;
+        while f < fields.len() {
+            let name = fields[f].name;
+            let mut slot = hash(name.as_bytes()) % TABLE_SLOTS;
+            loop {
+                let index = keys.table[slot];
+                if index == EMPTY {
+                    keys.table[slot] = distinct as u16;
+                    keys.names[distinct] = name;
+                    keys.owners[distinct] = s as u8;
+                    distinct += 1;
+                    break;
+                }
+                if const_eq(keys.names[index as usize], name) {
+                    if keys.owners[index as usize] != s as u8 {
+                        keys.owners[index as usize] = SHARED;
+                    }
+                    break;
+                }
+                slot = (slot + 1) % TABLE_SLOTS;
+            }
+            f += 1;
         }
-        table[slot % 2048] = i as u16;
+        s += 1;
+    }
+    assert!(distinct <= TABLE_SLOTS / 2, "the table would be too full for short probes");
+    keys
+}
+
+#[allow(clippy::indexing_slicing, reason = "evaluated at compile time")]
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
         i += 1;
     }
-    table
-};
-
-/// Keys unique to one dataset, in byte order.
-const UNIQUE_KEYS: &[(&str, Schema)] = &[
-    ("AISecurityCustomTopicCategories", FirewallEvents),
-    ("AISecurityInjectionScore", FirewallEvents),
-    ("AISecurityPIICategories", FirewallEvents),
-    ("AISecurityTokenCount", FirewallEvents),
-    ("AISecurityUnsafeTopicCategories", FirewallEvents),
-    ("ASN", TurnstileEvents),
-    ("AWSVPCFlowJSON", MnmFlowLogs),
-    ("AccountIDFrom", WarpConfigChanges),
-    ("AccountIDTo", WarpConfigChanges),
-    ("AccountNameFrom", WarpConfigChanges),
-    ("AccountNameTo", WarpConfigChanges),
-    ("ActionDescription", AuditLogsV2),
-    ("ActionTimestamp", AuditLogsV2),
-    ("ActorContext", AuditLogsV2),
-    ("ActorIP", AuditLogs),
-    ("ActorIPAddress", AuditLogsV2),
-    ("ActorTokenDetails", AuditLogsV2),
-    ("AddedHeaders", GatewayHttp),
-    ("AlertReasons", EmailSecurityAlerts),
-    ("Allowed", AccessRequests),
-    ("AlwaysOn", DexDeviceStateEvents),
-    ("AppControlInfo", GatewayHttp),
-    ("AppDomain", AccessRequests),
-    ("AppFirewallEnabled", DexDeviceStateEvents),
-    ("AppUUID", AccessRequests),
-    ("Application", SpectrumEvents),
-    ("ApplicationID", GatewayDns),
-    ("ApplicationName", GatewayDns),
-    ("ApplicationStatuses", GatewayHttp),
-    ("AppliedMaxTTL", GatewayDns),
-    ("AssetDisplayName", CasbFindings),
-    ("AssetExternalID", CasbFindings),
-    ("AssetLink", CasbFindings),
-    ("AssetMetadata", CasbFindings),
-    ("Attachments", EmailSecurityAlerts),
-    ("AttackCampaignID", NetworkAnalyticsLogs),
-    ("AttackID", NetworkAnalyticsLogs),
-    ("AttackVector", NetworkAnalyticsLogs),
-    ("AuditLogID", AuditLogsV2),
-    ("AuthenticationIdentityProvider", AccountAbuseProtectionEvents),
-    ("AuthenticationMethod", AccountAbuseProtectionEvents),
-    ("AuthenticationStatus", AccountAbuseProtectionEvents),
-    ("AuthoritativeNameServerIPs", GatewayDns),
-    ("BCC", EmailSecurityAlerts),
-    ("BatteryCharging", DexDeviceStateEvents),
-    ("BatteryCycles", DexDeviceStateEvents),
-    ("BatteryPercentage", DexDeviceStateEvents),
-    ("Bits", MnmFlowLogs),
-    ("BlockedFileHash", GatewayHttp),
-    ("BlockedFileName", GatewayHttp),
-    ("BlockedFileReason", GatewayHttp),
-    ("BlockedFileSize", GatewayHttp),
-    ("BlockedFileType", GatewayHttp),
-    ("BodyLength", SinkholeHttpLogs),
-    ("BotDetectionIDs", HttpRequests),
-    ("BotDetectionTags", HttpRequests),
-    ("BotScoreSrc", HttpRequests),
-    ("BotTags", HttpRequests),
-    ("BrowserMajor", TurnstileEvents),
-    ("BrowserName", TurnstileEvents),
-    ("BytesReceived", ZeroTrustNetworkSessions),
-    ("BytesReceivedClient", WebsocketAnalytics),
-    ("BytesReceivedOrigin", WebsocketAnalytics),
-    ("BytesSent", ZeroTrustNetworkSessions),
-    ("BytesSentClient", WebsocketAnalytics),
-    ("BytesSentOrigin", WebsocketAnalytics),
-    ("CC", EmailSecurityAlerts),
-    ("CCName", EmailSecurityAlerts),
-    ("CNAMECategoryIDs", GatewayDns),
-    ("CNAMECategoryNames", GatewayDns),
-    ("CNAMEs", GatewayDns),
-    ("CNAMEsReversed", GatewayDns),
-    ("CPUPercentage", DexDeviceStateEvents),
-    ("CPUPercentageByApp", DexDeviceStateEvents),
-    ("CPUTimeMs", WorkersTraceEvents),
-    ("CSPDirective", PageShieldEvents),
-    ("CacheCacheStatus", HttpRequests),
-    ("CacheReserveUsed", HttpRequests),
-    ("CacheResponseBytes", HttpRequests),
-    ("CacheResponseStatus", HttpRequests),
-    ("CacheTieredFill", HttpRequests),
-    ("ClientASNDescription", FirewallEvents),
-    ("ClientAddress", SshLogs),
-    ("ClientAsn", SpectrumEvents),
-    ("ClientBytes", SpectrumEvents),
-    ("ClientDeviceType", HttpRequests),
-    ("ClientIPASN", NelReports),
-    ("ClientIPASNDescription", NelReports),
-    ("ClientIPCountry", NelReports),
-    ("ClientLatitude", HttpRequests),
-    ("ClientLongitude", HttpRequests),
-    ("ClientMTLSAuthCertFingerprint", HttpRequests),
-    ("ClientMTLSAuthStatus", HttpRequests),
-    ("ClientMatchedIpFirewall", SpectrumEvents),
-    ("ClientPort", SpectrumEvents),
-    ("ClientProto", SpectrumEvents),
-    ("ClientRefererHost", FirewallEvents),
-    ("ClientRefererPath", FirewallEvents),
-    ("ClientRefererQuery", FirewallEvents),
-    ("ClientRefererScheme", FirewallEvents),
-    ("ClientRegionCode", HttpRequests),
-    ("ClientRequestBytes", HttpRequests),
-    ("ClientRequestQuery", FirewallEvents),
-    ("ClientRequestReferer", HttpRequests),
-    ("ClientRequestSource", HttpRequests),
-    ("ClientRequestURI", HttpRequests),
-    ("ClientResponseCode", DnsFirewallLogs),
-    ("ClientSSLCipher", HttpRequests),
-    ("ClientSSLProtocol", HttpRequests),
-    ("ClientSrcPort", HttpRequests),
-    ("ClientTCPHandshakeDurationMs", ZeroTrustNetworkSessions),
-    ("ClientTCPRTTMs", HttpRequests),
-    ("ClientTLSCipher", ZeroTrustNetworkSessions),
-    ("ClientTLSHandshakeDurationMs", ZeroTrustNetworkSessions),
-    ("ClientTLSVersion", ZeroTrustNetworkSessions),
-    ("ClientTcpRtt", SpectrumEvents),
-    ("ClientTlsCipher", SpectrumEvents),
-    ("ClientTlsClientHelloServerName", SpectrumEvents),
-    ("ClientTlsProtocol", SpectrumEvents),
-    ("ClientTlsStatus", SpectrumEvents),
-    ("ClientXRequestedWith", HttpRequests),
-    ("ClusterID", DnsFirewallLogs),
-    ("ColoCountry", NetworkAnalyticsLogs),
-    ("ColoGeoHash", NetworkAnalyticsLogs),
-    ("ColoID", GatewayDns),
-    ("ColoName", NetworkAnalyticsLogs),
-    ("CompletedAt", EmailSecurityPostDeliveryEvents),
-    ("ConfigNameFrom", WarpConfigChanges),
-    ("ConfigNameTo", WarpConfigChanges),
-    ("ConnectTimestamp", SpectrumEvents),
-    ("Connection", AccessRequests),
-    ("ConnectionCloseSource", WebsocketAnalytics),
-    ("ConnectionID", WebsocketAnalytics),
-    ("ConnectionReuse", ZeroTrustNetworkSessions),
-    ("ConnectionTransportCloseCode", WebsocketAnalytics),
-    ("ConnectionType", DexDeviceStateEvents),
-    ("Cookies", HttpRequests),
-    ("Country", AccessRequests),
-    ("CountryCode", TurnstileEvents),
-    ("CreatedAt", AccessRequests),
-    ("CustomResolveDurationMs", GatewayDns),
-    ("CustomResolverAddress", GatewayDns),
-    ("CustomResolverPolicyID", GatewayDns),
-    ("CustomResolverPolicyName", GatewayDns),
-    ("CustomResolverResponse", GatewayDns),
-    ("DKIMResult", EmailSecurityAlerts),
-    ("DMARCPolicy", EmailSecurityAlerts),
-    ("DMARCResult", EmailSecurityAlerts),
-    ("DNSQueryName", NetworkAnalyticsLogs),
-    ("DNSQueryType", NetworkAnalyticsLogs),
-    ("Decision", BisoUserActions),
-    ("DeletedHeaders", GatewayHttp),
-    ("Description", FirewallEvents),
-    ("DestAddr", SinkholeHttpLogs),
-    ("Destination", EmailSecurityPostDeliveryEvents),
-    ("DestinationAS", MnmFlowLogs),
-    ("DestinationASN", NetworkAnalyticsLogs),
-    ("DestinationASNName", NetworkAnalyticsLogs),
-    ("DestinationAddress", MnmFlowLogs),
-    ("DestinationCountry", NetworkAnalyticsLogs),
-    ("DestinationGeoHash", NetworkAnalyticsLogs),
-    ("DestinationTunnelID", ZeroTrustNetworkSessions),
-    ("DetectedTimestamp", CasbFindings),
-    ("DeviceIPv4Address", DexDeviceStateEvents),
-    ("DeviceIPv4Netmask", DexDeviceStateEvents),
-    ("DeviceIPv6Address", DexDeviceStateEvents),
-    ("DeviceIPv6Netmask", DexDeviceStateEvents),
-    ("DeviceManufacturer", DevicePostureResults),
-    ("DeviceModel", DevicePostureResults),
-    ("DeviceRegistrationProfileID", DexDeviceStateEvents),
-    ("DeviceSerialNumber", DevicePostureResults),
-    ("DeviceType", DevicePostureResults),
-    ("DisconnectTimestamp", SpectrumEvents),
-    ("DiskReadBPS", DexDeviceStateEvents),
-    ("DiskUsagePercentage", DexDeviceStateEvents),
-    ("DiskWriteBPS", DexDeviceStateEvents),
-    ("DispatchNamespace", WorkersTraceEvents),
-    ("DoTSubdomain", GatewayDns),
-    ("DomainName", BisoUserActions),
-    ("DownloadMatchedDlpProfileEntries", GatewayHttp),
-    ("DownloadMatchedDlpProfiles", GatewayHttp),
-    ("DownloadedFileNames", GatewayHttp),
-    ("DstIP", GatewayDns),
-    ("DstPort", GatewayDns),
-    ("EDEErrors", GatewayDns),
-    ("EdgeCFConnectingO2O", HttpRequests),
-    ("EdgeColoID", HttpRequests),
-    ("EdgePathingOp", HttpRequests),
-    ("EdgePathingSrc", HttpRequests),
-    ("EdgePathingStatus", HttpRequests),
-    ("EdgeRateLimitAction", HttpRequests),
-    ("EdgeRateLimitID", HttpRequests),
-    ("EdgeRequestHost", HttpRequests),
-    ("EdgeResponseBodyBytes", HttpRequests),
-    ("EdgeResponseBytes", HttpRequests),
-    ("EdgeResponseCompressionRatio", HttpRequests),
-    ("EdgeResponseContentType", HttpRequests),
-    ("EdgeServerIP", HttpRequests),
-    ("EdgeTimeToFirstByteMs", HttpRequests),
-    ("EgressBits", MnmFlowLogs),
-    ("EgressColoName", ZeroTrustNetworkSessions),
-    ("EgressIP", ZeroTrustNetworkSessions),
-    ("EgressPackets", MnmFlowLogs),
-    ("EgressPort", ZeroTrustNetworkSessions),
-    ("EgressRuleID", ZeroTrustNetworkSessions),
-    ("EgressRuleName", ZeroTrustNetworkSessions),
-    ("Entrypoint", WorkersTraceEvents),
-    ("EphemeralID", AccountAbuseProtectionEvents),
-    ("Ethertype", MnmFlowLogs),
-    ("EventData", MagicBgpLogs),
-    ("EventDetails", ZarazEvents),
-    ("EventKind", MagicBgpLogs),
-    ("EventSource", AccountAbuseProtectionEvents),
-    ("EventTimestamp", MagicBgpLogs),
-    ("EventTimestampMs", WorkersTraceEvents),
-    ("Exceptions", WorkersTraceEvents),
-    ("ExecutionContext", DexApplicationTests),
-    ("ExperimentalExtra", DexDeviceStateEvents),
-    ("FileInfo", GatewayHttp),
-    ("FindingTypeDisplayName", CasbFindings),
-    ("FindingTypeID", CasbFindings),
-    ("FindingTypeSeverity", CasbFindings),
-    ("FirewallEnabled", DexDeviceStateEvents),
-    ("FirewallForAIInjectionScore", FirewallEvents),
-    ("FirewallForAIPIICategories", FirewallEvents),
-    ("FirewallForAITokenCount", FirewallEvents),
-    ("FirewallForAIUnsafeTopicCategories", FirewallEvents),
-    ("FirewallMatchesActions", HttpRequests),
-    ("FirewallMatchesRuleIDs", HttpRequests),
-    ("FirewallMatchesSources", HttpRequests),
-    ("FlowProtocol", MnmFlowLogs),
-    ("FlowTimestamp", MnmFlowLogs),
-    ("Folder", EmailSecurityPostDeliveryEvents),
-    ("ForensicCopyID", DlpForensicCopies),
-    ("ForensicCopyStatus", GatewayHttp),
-    ("FraudAttack", HttpRequests),
-    ("FraudDetectionIDs", HttpRequests),
-    ("FraudDetectionTags", HttpRequests),
-    ("GREChecksum", NetworkAnalyticsLogs),
-    ("GREEtherType", NetworkAnalyticsLogs),
-    ("GREHeaderLength", NetworkAnalyticsLogs),
-    ("GREKey", NetworkAnalyticsLogs),
-    ("GRESequenceNumber", NetworkAnalyticsLogs),
-    ("GREVersion", NetworkAnalyticsLogs),
-    ("GatewayIPv4Address", DexDeviceStateEvents),
-    ("GatewayIPv4Netmask", DexDeviceStateEvents),
-    ("GatewayIPv6Address", DexDeviceStateEvents),
-    ("GatewayIPv6Netmask", DexDeviceStateEvents),
-    ("GatewayRequestID", DlpForensicCopies),
-    ("HTTPClientIPASN", DexApplicationTests),
-    ("HTTPClientIPASO", DexApplicationTests),
-    ("HTTPClientIPAddress", DexApplicationTests),
-    ("HTTPClientIPCity", DexApplicationTests),
-    ("HTTPClientIPCountryISO", DexApplicationTests),
-    ("HTTPClientIPNetmask", DexApplicationTests),
-    ("HTTPClientIPStateISO", DexApplicationTests),
-    ("HTTPClientIPVersion", DexApplicationTests),
-    ("HTTPClientIPZip", DexApplicationTests),
-    ("HTTPConnectEndMs", DexApplicationTests),
-    ("HTTPConnectStartMs", DexApplicationTests),
-    ("HTTPDomainLookupEndMs", DexApplicationTests),
-    ("HTTPDomainLookupStartMs", DexApplicationTests),
-    ("HTTPErrorMessage", DexApplicationTests),
-    ("HTTPHost", GatewayHttp),
-    ("HTTPRequestStartMs", DexApplicationTests),
-    ("HTTPResponseBodyBytes", DexApplicationTests),
-    ("HTTPResponseEndMs", DexApplicationTests),
-    ("HTTPResponseHeaderBytes", DexApplicationTests),
-    ("HTTPResponseStartMs", DexApplicationTests),
-    ("HTTPSecureConnectionStartMs", DexApplicationTests),
-    ("HTTPServerIPASN", DexApplicationTests),
-    ("HTTPServerIPASO", DexApplicationTests),
-    ("HTTPServerIPAddress", DexApplicationTests),
-    ("HTTPServerIPCity", DexApplicationTests),
-    ("HTTPServerIPCountryISO", DexApplicationTests),
-    ("HTTPServerIPNetmask", DexApplicationTests),
-    ("HTTPServerIPStateISO", DexApplicationTests),
-    ("HTTPServerIPVersion", DexApplicationTests),
-    ("HTTPServerIPZip", DexApplicationTests),
-    ("HTTPURL", DexApplicationTests),
-    ("HTTPVersion", GatewayHttp),
-    ("HandshakeLatencyMs", DexDeviceStateEvents),
-    ("ICMPChecksum", NetworkAnalyticsLogs),
-    ("ICMPCode", NetworkAnalyticsLogs),
-    ("ICMPType", NetworkAnalyticsLogs),
-    ("ID", AuditLogs),
-    ("IP", ZarazEvents),
-    ("IPAddress", AccessRequests),
-    ("IPDestinationAddress", NetworkAnalyticsLogs),
-    ("IPDestinationSubnet", NetworkAnalyticsLogs),
-    ("IPFragmentOffset", NetworkAnalyticsLogs),
-    ("IPHeaderLength", NetworkAnalyticsLogs),
-    ("IPMoreFragments", NetworkAnalyticsLogs),
-    ("IPProtocol", NetworkAnalyticsLogs),
-    ("IPProtocolName", NetworkAnalyticsLogs),
-    ("IPSourceAddress", NetworkAnalyticsLogs),
-    ("IPSourceSubnet", NetworkAnalyticsLogs),
-    ("IPTTL", NetworkAnalyticsLogs),
-    ("IPTTLBuckets", NetworkAnalyticsLogs),
-    ("IPTotalLength", NetworkAnalyticsLogs),
-    ("IPTotalLengthBuckets", NetworkAnalyticsLogs),
-    ("IPv4Checksum", NetworkAnalyticsLogs),
-    ("IPv4DSCP", NetworkAnalyticsLogs),
-    ("IPv4DontFragment", NetworkAnalyticsLogs),
-    ("IPv4ECN", NetworkAnalyticsLogs),
-    ("IPv4Identification", NetworkAnalyticsLogs),
-    ("IPv4Options", NetworkAnalyticsLogs),
-    ("IPv6DSCP", NetworkAnalyticsLogs),
-    ("IPv6ECN", NetworkAnalyticsLogs),
-    ("IPv6ExtensionHeaders", NetworkAnalyticsLogs),
-    ("IPv6FlowLabel", NetworkAnalyticsLogs),
-    ("IPv6Identification", NetworkAnalyticsLogs),
-    ("ISPIPv4ASN", DexDeviceStateEvents),
-    ("ISPIPv4ASO", DexDeviceStateEvents),
-    ("ISPIPv4Address", DexDeviceStateEvents),
-    ("ISPIPv4City", DexDeviceStateEvents),
-    ("ISPIPv4CountryISO", DexDeviceStateEvents),
-    ("ISPIPv4Netmask", DexDeviceStateEvents),
-    ("ISPIPv4StateISO", DexDeviceStateEvents),
-    ("ISPIPv4Zip", DexDeviceStateEvents),
-    ("ISPIPv6ASN", DexDeviceStateEvents),
-    ("ISPIPv6ASO", DexDeviceStateEvents),
-    ("ISPIPv6Address", DexDeviceStateEvents),
-    ("ISPIPv6City", DexDeviceStateEvents),
-    ("ISPIPv6CountryISO", DexDeviceStateEvents),
-    ("ISPIPv6Netmask", DexDeviceStateEvents),
-    ("ISPIPv6StateISO", DexDeviceStateEvents),
-    ("ISPIPv6Zip", DexDeviceStateEvents),
-    ("IngressColoName", ZeroTrustNetworkSessions),
-    ("InitialCategoryIDs", GatewayDns),
-    ("InitialCategoryNames", GatewayDns),
-    ("InitialOriginIP", ZeroTrustNetworkSessions),
-    ("InitialResolvedIPs", GatewayDns),
-    ("InstanceID", CasbFindings),
-    ("IntegrationDisplayName", CasbFindings),
-    ("IntegrationID", CasbFindings),
-    ("IntegrationPolicyVendor", CasbFindings),
-    ("Interface", AuditLogs),
-    ("InternalDNSDurationMs", GatewayDns),
-    ("InternalDNSFallbackStrategy", GatewayDns),
-    ("InternalDNSRCode", GatewayDns),
-    ("InternalDNSViewID", GatewayDns),
-    ("InternalDNSZoneID", GatewayDns),
-    ("IpFirewall", SpectrumEvents),
-    ("IsIsolated", GatewayHttp),
-    ("IsResponseCached", GatewayDns),
-    ("JA3Hash", HttpRequests),
-    ("JA4Signals", HttpRequests),
-    ("JSDetectionPassed", HttpRequests),
-    ("Kind", FirewallEvents),
-    ("LastKnownGoodColoCode", NelReports),
-    ("Level", IpsecLogs),
-    ("Links", EmailSecurityAlerts),
-    ("LocalIP", IpsecLogs),
-    ("LocalPort", IpsecLogs),
-    ("Location", GatewayDns),
-    ("LocationID", GatewayDns),
-    ("Logs", WorkersTraceEvents),
-    ("MatchIndex", FirewallEvents),
-    ("MatchedCategoryIDs", GatewayDns),
-    ("MatchedCategoryNames", GatewayDns),
-    ("MatchedIndicatorFeedIDs", GatewayDns),
-    ("MatchedIndicatorFeedNames", GatewayDns),
-    ("Message", IpsecLogs),
-    ("MessageDeliveryMode", EmailSecurityAlerts),
-    ("MessageTimestamp", EmailSecurityPostDeliveryEvents),
-    ("MicrosoftTenantID", EmailSecurityPostDeliveryEvents),
-    ("MitigationReason", NetworkAnalyticsLogs),
-    ("MitigationScope", NetworkAnalyticsLogs),
-    ("MitigationSystem", NetworkAnalyticsLogs),
-    ("Mode", DexDeviceStateEvents),
-    ("NetworkReceivedBPS", DexDeviceStateEvents),
-    ("NetworkSSID", DexDeviceStateEvents),
-    ("NetworkSentBPS", DexDeviceStateEvents),
-    ("NewValue", AuditLogs),
-    ("NumFlows", MnmFlowLogs),
-    ("OSMajor", TurnstileEvents),
-    ("OSName", TurnstileEvents),
-    ("OSVersion", DevicePostureResults),
-    ("Offramp", ZeroTrustNetworkSessions),
-    ("OldValue", AuditLogs),
-    ("Operation", EmailSecurityPostDeliveryEvents),
-    ("Origin", EmailSecurityAlerts),
-    ("OriginBytes", SpectrumEvents),
-    ("OriginDNSResponseTimeMs", HttpRequests),
-    ("OriginProto", SpectrumEvents),
-    ("OriginRequestHeaderSendDurationMs", HttpRequests),
-    ("OriginResponseBytes", HttpRequests),
-    ("OriginResponseDurationMs", HttpRequests),
-    ("OriginResponseHTTPExpires", HttpRequests),
-    ("OriginResponseHTTPLastModified", HttpRequests),
-    ("OriginResponseHeaderReceiveDurationMs", HttpRequests),
-    ("OriginResponseTime", HttpRequests),
-    ("OriginSSLProtocol", HttpRequests),
-    ("OriginTCPHandshakeDurationMs", HttpRequests),
-    ("OriginTLSCertificateIssuer", ZeroTrustNetworkSessions),
-    ("OriginTLSCertificateValidationResult", ZeroTrustNetworkSessions),
-    ("OriginTLSCipher", ZeroTrustNetworkSessions),
-    ("OriginTLSVersion", ZeroTrustNetworkSessions),
-    ("OriginTcpRtt", SpectrumEvents),
-    ("OriginTlsCipher", SpectrumEvents),
-    ("OriginTlsFingerprint", SpectrumEvents),
-    ("OriginTlsMode", SpectrumEvents),
-    ("OriginTlsProtocol", SpectrumEvents),
-    ("OriginTlsStatus", SpectrumEvents),
-    ("OriginalSender", EmailSecurityAlerts),
-    ("OriginatorRayID", FirewallEvents),
-    ("OverrideIP", GatewayNetwork),
-    ("OverridePort", GatewayNetwork),
-    ("OwnerID", AuditLogs),
-    ("PFPCustomTag", NetworkAnalyticsLogs),
-    ("PTY", SshLogs),
-    ("PacketID", MnmFlowLogs),
-    ("Packets", MnmFlowLogs),
-    ("PageURL", PageShieldEvents),
-    ("ParentRayID", HttpRequests),
-    ("Password", SinkholeHttpLogs),
-    ("PayPerCrawlStatus", HttpRequests),
-    ("Policy", GatewayDns),
-    ("PortalAUD", McpPortalLogs),
-    ("PortalID", McpPortalLogs),
-    ("PostfixID", EmailSecurityPostDeliveryEvents),
-    ("PostureCheckName", DevicePostureResults),
-    ("PostureCheckType", DevicePostureResults),
-    ("PostureEvaluatedResult", DevicePostureResults),
-    ("PostureExpectedJSON", DevicePostureResults),
-    ("PostureReceivedJSON", DevicePostureResults),
-    ("PrivateAppAUD", GatewayHttp),
-    ("ProgramFinishDatetime", SshLogs),
-    ("ProgramID", SshLogs),
-    ("ProgramStartDatetime", SshLogs),
-    ("ProgramType", SshLogs),
-    ("PromptGetName", McpPortalLogs),
-    ("ProtocolState", NetworkAnalyticsLogs),
-    ("ProxyProtocol", SpectrumEvents),
-    ("PurposeJustificationPrompt", AccessRequests),
-    ("PurposeJustificationResponse", AccessRequests),
-    ("Quarantined", GatewayHttp),
-    ("QueryApplicationIDs", GatewayDns),
-    ("QueryApplicationNames", GatewayDns),
-    ("QueryCategoryIDs", GatewayDns),
-    ("QueryCategoryNames", GatewayDns),
-    ("QueryDO", DnsFirewallLogs),
-    ("QueryID", GatewayDns),
-    ("QueryIndicatorFeedIDs", GatewayDns),
-    ("QueryIndicatorFeedNames", GatewayDns),
-    ("QueryNameReversed", GatewayDns),
-    ("QueryRD", DnsFirewallLogs),
-    ("QueryTCP", DnsFirewallLogs),
-    ("QueryTypeName", GatewayDns),
-    ("R2Path", SinkholeHttpLogs),
-    ("RAMAvailableKB", DexDeviceStateEvents),
-    ("RAMUsedPercentage", DexDeviceStateEvents),
-    ("RAMUsedPercentageByApp", DexDeviceStateEvents),
-    ("RCode", GatewayDns),
-    ("RData", GatewayDns),
-    ("Raw", AuditLogsV2),
-    ("Reasons", EmailSecurityPostDeliveryEvents),
-    ("Recipient", EmailSecurityPostDeliveryEvents),
-    ("Ref", FirewallEvents),
-    ("Referer", GatewayHttp),
-    ("Referrer", SinkholeHttpLogs),
-    ("RemoteIP", IpsecLogs),
-    ("RemotePort", IpsecLogs),
-    ("ReplyTo", EmailSecurityAlerts),
-    ("ReplyToName", EmailSecurityAlerts),
-    ("RequestContextCategoryIDs", GatewayDns),
-    ("RequestContextCategoryNames", GatewayDns),
-    ("RequestID", GatewayHttp),
-    ("RequestedAt", EmailSecurityPostDeliveryEvents),
-    ("RequestedBy", EmailSecurityPostDeliveryEvents),
-    ("RequestedDisposition", EmailSecurityPostDeliveryEvents),
-    ("ResolvedFQDN", ZeroTrustNetworkSessions),
-    ("ResolvedIPCategoryIDs", GatewayDns),
-    ("ResolvedIPCategoryNames", GatewayDns),
-    ("ResolvedIPContinentCodes", GatewayDns),
-    ("ResolvedIPCountryCodes", GatewayDns),
-    ("ResolvedIPs", GatewayDns),
-    ("ResolverDecision", GatewayDns),
-    ("ResolverPolicyID", GatewayDns),
-    ("ResolverPolicyName", GatewayDns),
-    ("ResourceProduct", AuditLogsV2),
-    ("ResourceReadURI", McpPortalLogs),
-    ("ResourceRecords", GatewayDns),
-    ("ResourceRecordsJSON", GatewayDns),
-    ("ResourceRequest", AuditLogsV2),
-    ("ResourceResponse", AuditLogsV2),
-    ("ResourceScope", AuditLogsV2),
-    ("ResourceValue", AuditLogsV2),
-    ("ResponseCachedStale", DnsFirewallLogs),
-    ("ResponseCode", DnsLogs),
-    ("ResponseHeaders", HttpRequests),
-    ("ResponseReason", DnsFirewallLogs),
-    ("ResponseTimeMs", GatewayDns),
-    ("RuleEvaluationDurationMs", ZeroTrustNetworkSessions),
-    ("RuleIDs", MnmFlowLogs),
-    ("RuleName", NetworkAnalyticsLogs),
-    ("RulesetID", NetworkAnalyticsLogs),
-    ("RulesetOverrideID", NetworkAnalyticsLogs),
-    ("SMTPEnvelopeFrom", EmailSecurityAlerts),
-    ("SMTPEnvelopeTo", EmailSecurityAlerts),
-    ("SMTPHeloServerIP", EmailSecurityAlerts),
-    ("SMTPHeloServerIPAsName", EmailSecurityAlerts),
-    ("SMTPHeloServerIPAsNumber", EmailSecurityAlerts),
-    ("SMTPHeloServerIPGeo", EmailSecurityAlerts),
-    ("SMTPHeloServerName", EmailSecurityAlerts),
-    ("SPFResult", EmailSecurityAlerts),
-    ("SampleInterval", NetworkAnalyticsLogs),
-    ("SampleRate", MnmFlowLogs),
-    ("SampleRateType", MnmFlowLogs),
-    ("SamplerAddress", MnmFlowLogs),
-    ("ScriptName", WorkersTraceEvents),
-    ("ScriptTags", WorkersTraceEvents),
-    ("ScriptVersion", WorkersTraceEvents),
-    ("SecurityAction", HttpRequests),
-    ("SecurityActions", HttpRequests),
-    ("SecurityLevel", HttpRequests),
-    ("SecurityRuleDescription", HttpRequests),
-    ("SecurityRuleID", HttpRequests),
-    ("SecurityRuleIDs", HttpRequests),
-    ("SecuritySources", HttpRequests),
-    ("ServerAUD", McpPortalLogs),
-    ("ServerAddress", SshLogs),
-    ("ServerID", McpPortalLogs),
-    ("ServerResponseDurationMs", McpPortalLogs),
-    ("ServerURL", McpPortalLogs),
-    ("SessionEndTime", ZeroTrustNetworkSessions),
-    ("SessionFinishDatetime", SshLogs),
-    ("SessionStartDatetime", SshLogs),
-    ("SessionStartTime", ZeroTrustNetworkSessions),
-    ("SetHeaders", GatewayHttp),
-    ("SignatureID", MagicIdsDetections),
-    ("SignatureMessage", MagicIdsDetections),
-    ("SignatureRevision", MagicIdsDetections),
-    ("SinkholeID", SinkholeHttpLogs),
-    ("Sitekey", TurnstileEvents),
-    ("SmartRouteColoID", HttpRequests),
-    ("Source", FirewallEvents),
-    ("SourceAS", MnmFlowLogs),
-    ("SourceASN", NetworkAnalyticsLogs),
-    ("SourceASNName", NetworkAnalyticsLogs),
-    ("SourceAddress", MnmFlowLogs),
-    ("SourceCountry", NetworkAnalyticsLogs),
-    ("SourceGeoHash", NetworkAnalyticsLogs),
-    ("SrcAddr", SinkholeHttpLogs),
-    ("SrcIP", GatewayDns),
-    ("SrcIPContinentCode", GatewayDns),
-    ("SrcIPCountryCode", GatewayDns),
-    ("SrcPort", GatewayDns),
-    ("SwitchLocked", DexDeviceStateEvents),
-    ("TCPAcknowledgementNumber", NetworkAnalyticsLogs),
-    ("TCPChecksum", NetworkAnalyticsLogs),
-    ("TCPDataOffset", NetworkAnalyticsLogs),
-    ("TCPFlags", NetworkAnalyticsLogs),
-    ("TCPFlagsString", NetworkAnalyticsLogs),
-    ("TCPMSS", NetworkAnalyticsLogs),
-    ("TCPOptions", NetworkAnalyticsLogs),
-    ("TCPSACKBlocks", NetworkAnalyticsLogs),
-    ("TCPSACKPermitted", NetworkAnalyticsLogs),
-    ("TCPSequenceNumber", NetworkAnalyticsLogs),
-    ("TCPTimestampECR", NetworkAnalyticsLogs),
-    ("TCPTimestampValue", NetworkAnalyticsLogs),
-    ("TCPUrgentPointer", NetworkAnalyticsLogs),
-    ("TCPWindowScale", NetworkAnalyticsLogs),
-    ("TCPWindowSize", NetworkAnalyticsLogs),
-    ("TargetID", SshLogs),
-    ("TcpFlags", MnmFlowLogs),
-    ("TemporaryAccessApprovers", AccessRequests),
-    ("TemporaryAccessDuration", AccessRequests),
-    ("TestID", DexApplicationTests),
-    ("TestType", DexApplicationTests),
-    ("ThreatCategories", EmailSecurityAlerts),
-    ("TimeZone", GatewayDns),
-    ("TimeZoneInferredMethod", GatewayDns),
-    ("TimestampStart", ZarazEvents),
-    ("ToName", EmailSecurityAlerts),
-    ("Toggled", WarpToggleChanges),
-    ("ToolCallName", McpPortalLogs),
-    ("TracerouteDestinationHostname", DexApplicationTests),
-    ("TracerouteDestinationIPASN", DexApplicationTests),
-    ("TracerouteDestinationIPASO", DexApplicationTests),
-    ("TracerouteDestinationIPAddress", DexApplicationTests),
-    ("TracerouteDestinationIPCity", DexApplicationTests),
-    ("TracerouteDestinationIPCountryISO", DexApplicationTests),
-    ("TracerouteDestinationIPNetmask", DexApplicationTests),
-    ("TracerouteDestinationIPStateISO", DexApplicationTests),
-    ("TracerouteDestinationIPVersion", DexApplicationTests),
-    ("TracerouteDestinationIPZip", DexApplicationTests),
-    ("TracerouteDurationMs", DexApplicationTests),
-    ("TracerouteHops", DexApplicationTests),
-    ("TracerouteMaxTTL", DexApplicationTests),
-    ("TracerouteProtocol", DexApplicationTests),
-    ("TracerouteSize", DexApplicationTests),
-    ("TracerouteSourceIPASN", DexApplicationTests),
-    ("TracerouteSourceIPASO", DexApplicationTests),
-    ("TracerouteSourceIPAddress", DexApplicationTests),
-    ("TracerouteSourceIPCity", DexApplicationTests),
-    ("TracerouteSourceIPCountryISO", DexApplicationTests),
-    ("TracerouteSourceIPNetmask", DexApplicationTests),
-    ("TracerouteSourceIPStateISO", DexApplicationTests),
-    ("TracerouteSourceIPVersion", DexApplicationTests),
-    ("TracerouteSourceIPZip", DexApplicationTests),
-    ("TracerouteStatus", DexApplicationTests),
-    ("TracerouteTimeEnd", DexApplicationTests),
-    ("TracerouteVersion", DexApplicationTests),
-    ("Transport", GatewayNetwork),
-    ("TransportProtocol", GatewayNetwork),
-    ("TriggeredRuleID", DlpForensicCopies),
-    ("TunnelID", MagicBgpLogs),
-    ("TunnelName", MagicBgpLogs),
-    ("TunnelStatsDownstream", DexDeviceStateEvents),
-    ("TunnelStatsUpstream", DexDeviceStateEvents),
-    ("UDPChecksum", NetworkAnalyticsLogs),
-    ("UDPPayloadLength", NetworkAnalyticsLogs),
-    ("URI", SinkholeHttpLogs),
-    ("URLContainsCDNCGIPath", PageShieldEvents),
-    ("URLHost", PageShieldEvents),
-    ("UntrustedCertificateAction", GatewayHttp),
-    ("UploadMatchedDlpProfileEntries", GatewayHttp),
-    ("UploadMatchedDlpProfiles", GatewayHttp),
-    ("UploadedFileNames", GatewayHttp),
-    ("UpperTierColoID", HttpRequests),
-    ("UpstreamIP", DnsFirewallLogs),
-    ("UpstreamRecordTTLs", GatewayDns),
-    ("UpstreamResponseCode", DnsFirewallLogs),
-    ("UpstreamResponseTimeMs", DnsFirewallLogs),
-    ("Verdict", NetworkAnalyticsLogs),
-    ("VerifiedBotCategory", HttpRequests),
-    ("WAFAction", HttpRequests),
-    ("WAFAttackScore", HttpRequests),
-    ("WAFFlags", HttpRequests),
-    ("WAFMatchedVar", HttpRequests),
-    ("WAFProfile", HttpRequests),
-    ("WAFRCEAttackScore", HttpRequests),
-    ("WAFRuleID", HttpRequests),
-    ("WAFRuleMessage", HttpRequests),
-    ("WAFSQLiAttackScore", HttpRequests),
-    ("WAFXSSAttackScore", HttpRequests),
-    ("WallTimeMs", WorkersTraceEvents),
-    ("Warnings", GatewayHttp),
-    ("WarpColoCode", DexDeviceStateEvents),
-    ("WebAssetsLabelsManaged", HttpRequests),
-    ("WebAssetsOperationID", HttpRequests),
-    ("When", AuditLogs),
-    ("WiFiStrengthDBM", DexDeviceStateEvents),
-    ("WorkerCPUTime", HttpRequests),
-    ("WorkerScriptName", HttpRequests),
-    ("WorkerStatus", HttpRequests),
-    ("WorkerSubrequest", HttpRequests),
-    ("WorkerSubrequestCount", HttpRequests),
-    ("WorkerWallTimeUs", HttpRequests),
-    ("ZoneID", AuditLogsV2),
-    ("accountId", WebsocketAnalyticsAccount),
-    ("action", AuditLogsApi),
-    ("actor", AuditLogsApi),
-    ("byteRecvDownlink", WebsocketAnalyticsAccount),
-    ("byteRecvUplink", WebsocketAnalyticsAccount),
-    ("byteSentDownlink", WebsocketAnalyticsAccount),
-    ("byteSentUplink", WebsocketAnalyticsAccount),
-    ("clientASN", WebsocketAnalyticsAccount),
-    ("clientIP", WebsocketAnalyticsAccount),
-    ("clientRequestHTTPHost", WebsocketAnalyticsAccount),
-    ("clientRequestPath", WebsocketAnalyticsAccount),
-    ("clientRequestUserAgent", WebsocketAnalyticsAccount),
-    ("coloCode", WebsocketAnalyticsAccount),
-    ("connectionCloseReason", WebsocketAnalyticsAccount),
-    ("connectionCloseSource", WebsocketAnalyticsAccount),
-    ("connectionId", WebsocketAnalyticsAccount),
-    ("interface", AuditLogsApi),
-    ("newValue", AuditLogsApi),
-    ("newValueJson", AuditLogsApi),
-    ("oldValue", AuditLogsApi),
-    ("oldValueJson", AuditLogsApi),
-    ("owner", AuditLogsApi),
-    ("rayId", WebsocketAnalyticsAccount),
-    ("resource", AuditLogsApi),
-    ("timestampEndNanos", WebsocketAnalyticsAccount),
-    ("timestampStartNanos", WebsocketAnalyticsAccount),
-    ("transportCloseCode", WebsocketAnalyticsAccount),
-    ("when", AuditLogsApi),
-    ("zoneId", WebsocketAnalyticsAccount),
-];
+    true
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::record::parse_fields;
 
-    fn detected(json: &str) -> Option<&'static str> {
-        detect(&parse_fields(json).unwrap()).map(Schema::dataset)
+    fn detected(json: &str) -> Option<String> {
+        detect(&parse_fields(json).unwrap()).map(Schema::name)
     }
 
     #[test]
-    fn table_is_sorted_and_every_key_is_found() {
-        assert!(UNIQUE_KEYS.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(UNIQUE_KEYS.len() < KEY_TABLE.len() / 2);
-        for (key, schema) in UNIQUE_KEYS {
-            assert_eq!(unique_to(key), Some(*schema), "{key}");
+    fn keys_declared_by_one_schema_vote_for_it() {
+        for (index, schema) in SCHEMAS.iter().enumerate() {
+            let mut unique = 0;
+            for field in schema.fields {
+                let declared_by = SCHEMAS.iter().filter(|other| other.declares(field.name)).count();
+                let expected = (declared_by == 1).then_some(index);
+                assert_eq!(unique_to(field.name), expected, "{} of {}", field.name, schema.name());
+                unique += usize::from(declared_by == 1);
+            }
+            // Every schema can be recognized.
+            assert!(unique > 0, "{} has no key of its own", schema.name());
         }
-        for other in ["", "ClientIP", "RayID", "Timestamp", "clientip", "ClientRequestHostX", "a"] {
+        for other in ["", "clientip", "ClientRequestHostX", "a", "Timestamp", "ClientIP", "RayID"] {
             assert_eq!(unique_to(other), None, "{other}");
         }
     }
 
     #[test]
     fn look_alike_pairs() {
-        assert_eq!(detected(r#"{"QueryName":"a.","QueryType":1,"ResponseCode":0,"Timestamp":1}"#), Some("dns_logs"));
-        assert_eq!(detected(r#"{"QueryName":"a.","QueryType":1,"ClientResponseCode":0,"ClusterID":"x"}"#), Some("dns_firewall_logs"));
-        assert_eq!(detected(r#"{"When":"2023-02-24T16:32:38Z","ActorIP":"1.2.3.4","ActionType":"x"}"#), Some("audit_logs"));
-        assert_eq!(detected(r#"{"ActionTimestamp":"2023-02-24T16:32:38Z","ActorIPAddress":"1.2.3.4","ActionType":"x"}"#), Some("audit_logs_v2"));
-        assert_eq!(detected(r#"{"ConnectionID":"1","BytesSentOrigin":2}"#), Some("websocket_analytics"));
-        assert_eq!(detected(r#"{"connectionId":"1","rayId":"2"}"#), Some("websocket_analytics"));
+        assert_eq!(
+            detected(r#"{"QueryName":"a.","QueryType":1,"ResponseCode":0,"Timestamp":1}"#).as_deref(),
+            Some("dns_logs")
+        );
+        assert_eq!(
+            detected(r#"{"QueryName":"a.","QueryType":1,"ClientResponseCode":0,"ClusterID":"x"}"#).as_deref(),
+            Some("dns_firewall_logs")
+        );
+        assert_eq!(
+            detected(r#"{"When":"2023-02-24T16:32:38Z","ActorIP":"1.2.3.4","ActionType":"x"}"#).as_deref(),
+            Some("audit_logs")
+        );
+        assert_eq!(
+            detected(r#"{"ActionTimestamp":"2023-02-24T16:32:38Z","ActorIPAddress":"1.2.3.4","ActionType":"x"}"#)
+                .as_deref(),
+            Some("audit_logs_v2")
+        );
+        assert_eq!(
+            detected(r#"{"ConnectionID":"1","BytesSentOrigin":2}"#).as_deref(),
+            Some("websocket_analytics/zone")
+        );
+        assert_eq!(detected(r#"{"connectionId":"1","rayId":"2"}"#).as_deref(), Some("websocket_analytics/account"));
+    }
+
+    #[test]
+    fn request_datasets_apart() {
+        // Logpull's default field set, and a Logpush line.
+        let logpull = r#"{"ClientIP":"192.0.2.1","ClientRequestHost":"a.com","ClientRequestMethod":"GET","ClientRequestURI":"/","EdgeEndTimestamp":1,"EdgeResponseBytes":2,"EdgeResponseStatus":200,"EdgeStartTimestamp":1,"RayID":"1"}"#;
+        assert_eq!(detected(logpull).as_deref(), Some("http_requests"));
+        assert_eq!(
+            detected(
+                r#"{"ClientIP":"192.0.2.1","EdgeStartTimestamp":1,"CacheCacheStatus":"hit","EdgePathingOp":"wl"}"#
+            )
+            .as_deref(),
+            Some("http_requests")
+        );
+        // Legacy Logpull-only keys.
+        assert_eq!(
+            detected(r#"{"RayID":"1","WAFAction":"drop","FirewallMatchesActions":[],"ZoneID":1}"#).as_deref(),
+            Some("http_requests")
+        );
+        // firewall_events, zone and account scope: one schema.
+        let zone = r#"{"Action":"block","ClientIP":"192.0.2.1","ClientRequestHost":"a.com","Datetime":1,"Kind":"firewall","MatchIndex":0,"RayID":"1","RuleID":"x","Source":"waf"}"#;
+        assert_eq!(detected(zone).as_deref(), Some("firewall_events"));
+        let account = r#"{"Action":"log","ClientIP":"192.0.2.1","Datetime":1,"Source":"firewallCustom","ZoneName":"a.com","AISecurityCustomTopicCategories":{}}"#;
+        assert_eq!(detected(account).as_deref(), Some("firewall_events"));
+        // The two audit formats.
+        let api = r#"{"action":{"type":"login"},"actor":{"id":"1"},"id":"2","owner":{"id":"1"},"resource":{},"when":"2024-01-01T00:00:00Z"}"#;
+        assert_eq!(detected(api).as_deref(), Some("audit_logs/api"));
+        assert_eq!(
+            detected(r#"{"When":"2024-01-01T00:00:00Z","ActorIP":"1.2.3.4","ActionType":"login","OwnerID":"1"}"#)
+                .as_deref(),
+            Some("audit_logs")
+        );
+        assert_eq!(
+            detected(r#"{"EdgeStartTimestamp":1,"ConnectionID":"1","BytesSentOrigin":2}"#).as_deref(),
+            Some("websocket_analytics/zone")
+        );
+        assert_eq!(
+            detected(r#"{"connectionId":"1","rayId":"2","clientIP":"192.0.2.1"}"#).as_deref(),
+            Some("websocket_analytics/account")
+        );
     }
 
     #[test]

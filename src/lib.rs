@@ -18,11 +18,14 @@ mod error;
 mod json;
 mod options;
 mod record;
+#[cfg(any(test, feature = "sample"))]
+pub mod sample;
 
 use std::borrow::Cow;
 use std::cell::Cell;
 
-pub use datasets::Schema;
+pub use datasets::schema::{Declared, Fate, Kind, Schema};
+pub use datasets::{SCHEMAS, is_dataset};
 pub use error::ErrorKind;
 use doc::{Buffers, Original};
 use error::Failure;
@@ -149,7 +152,7 @@ impl Normalizer {
             return buffers;
         }
         let schema = match &self.options.dataset {
-            Some(name) => Schema::for_dataset(name, fields),
+            Some(name) => datasets::for_dataset(name, fields),
             None => detect::detect(fields),
         };
         let Some(schema) = schema else {
@@ -157,15 +160,15 @@ impl Normalizer {
             failure.write(original, out);
             return buffers;
         };
-        let Some(mapping) = schema.mapping() else {
+        let Some(mapping) = schema.mapping else {
             let failure = Failure {
-                dataset: Some(schema.dataset()),
+                dataset: Some(schema.dataset),
                 ..Failure::new(ErrorKind::UnsupportedDataset, "this dataset has no ECS mapping yet")
             };
             failure.write(original, out);
             return buffers;
         };
-        let mut doc = doc::Doc::new_in(schema.dataset(), buffers);
+        let mut doc = doc::Doc::new_in(schema.dataset, buffers);
         mapping(fields, &mut doc);
         doc.write_out(self.options.keep_message.then_some(original), fields, out)
     }

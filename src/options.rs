@@ -1,6 +1,5 @@
 //! The options object, the same in every surface (design.md §5).
 
-use crate::datasets::Schema;
 use crate::record::{Field, parse_fields};
 
 /// How records are normalized.
@@ -50,7 +49,7 @@ fn dataset_option(field: &Field) -> Result<Option<String>, String> {
     let name = field.as_str().ok_or("dataset must be a string")?;
     match &*name {
         "auto" => Ok(None),
-        known if Schema::is_dataset(known) => Ok(Some(known.to_owned())),
+        known if crate::datasets::is_dataset(known) => Ok(Some(known.to_owned())),
         unknown => Err(format!("unknown dataset {unknown:?}")),
     }
 }

@@ -4,6 +4,32 @@ use crate::doc::{Doc, Endpoint, URL, slice_of};
 use crate::ecs::time::Unit;
 use crate::record::Field;
 
+use super::schema::Kind::*;
+use super::schema::{Schema, ecs, kept};
+
+pub const SCHEMA: Schema = Schema {
+    dataset: "access_requests",
+    variant: "",
+    fields: &[
+        ecs("Action", Str),
+        ecs("Allowed", Bool),
+        ecs("AppDomain", Str),
+        kept("AppUUID", Str),
+        kept("Connection", Str),
+        ecs("Country", Str),
+        ecs("CreatedAt", Time),
+        ecs("Email", Str),
+        ecs("IPAddress", Str),
+        kept("PurposeJustificationPrompt", Str),
+        kept("PurposeJustificationResponse", Str),
+        kept("RayID", Str),
+        kept("TemporaryAccessApprovers", Strs),
+        kept("TemporaryAccessDuration", Int),
+        ecs("UserUID", Str),
+    ],
+    mapping: Some(map),
+};
+
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     doc.put_const("event.kind", "event");
     doc.put_list("event.category", &["authentication", "network"]);

@@ -14,6 +14,29 @@ use crate::ecs::time::Unit;
 use crate::json;
 use crate::record::Field;
 
+use super::schema::Kind::*;
+use super::schema::{Schema, ecs, kept};
+
+pub const SCHEMA: Schema = Schema {
+    dataset: "audit_logs",
+    variant: "api",
+    fields: &[
+        kept("action", Object),
+        kept("actor", Object),
+        ecs("id", Str),
+        ecs("interface", Str),
+        kept("metadata", Object),
+        kept("newValue", Str),
+        kept("newValueJson", Object),
+        kept("oldValue", Str),
+        kept("oldValueJson", Object),
+        kept("owner", Object),
+        kept("resource", Object),
+        ecs("when", Time),
+    ],
+    mapping: Some(map),
+};
+
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     doc.put_const("event.kind", "event");
     doc.put_const("cloud.provider", "cloudflare");

@@ -7,6 +7,32 @@ use crate::ecs::time::Unit;
 use crate::json;
 use crate::record::Field;
 
+use super::schema::Kind::*;
+use super::schema::{Schema, ecs, kept, message_only};
+
+pub const SCHEMA: Schema = Schema {
+    dataset: "audit_logs",
+    variant: "",
+    fields: &[
+        kept("ActionResult", Bool),
+        ecs("ActionType", Str),
+        ecs("ActorEmail", Str),
+        ecs("ActorID", Str),
+        ecs("ActorIP", Str),
+        kept("ActorType", Str),
+        kept("ID", Str),
+        kept("Interface", Str),
+        ecs("Metadata", Object),
+        message_only("NewValue", Object),
+        message_only("OldValue", Object),
+        ecs("OwnerID", Str),
+        kept("ResourceID", Str),
+        kept("ResourceType", Str),
+        ecs("When", Time),
+    ],
+    mapping: Some(map),
+};
+
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     doc.put_list("event.category", &["network"]);
     doc.put_list("event.type", &["access"]);

@@ -1,10 +1,28 @@
 //! `dns_logs`: queries answered by Cloudflare's authoritative DNS for a zone.
 
-use crate::doc::{DNS_QUESTION, Doc, Endpoint, slice_of};
-use crate::ecs::domain::trim_dns_dots;
-use crate::ecs::dns::{query_type_name, response_code_name};
+use super::dns_query::{question_name, question_type, response_code};
+use super::schema::Kind::*;
+use super::schema::{Schema, ecs, kept};
+use crate::doc::{Doc, Endpoint};
 use crate::ecs::time::Unit;
 use crate::record::Field;
+
+pub const SCHEMA: Schema = Schema {
+    dataset: "dns_logs",
+    variant: "",
+    fields: &[
+        kept("ColoCode", Str),
+        kept("EDNSSubnet", Str),
+        kept("EDNSSubnetLength", Int),
+        ecs("QueryName", Str),
+        ecs("QueryType", Int),
+        kept("ResponseCached", Bool),
+        ecs("ResponseCode", Int),
+        ecs("SourceIP", Str),
+        ecs("Timestamp", Time),
+    ],
+    mapping: Some(map),
+};
 
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     doc.put_const("event.kind", "event");
@@ -15,20 +33,9 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
-            "QueryName" => match field.as_str() {
-                Some(name) => doc.domain(&DNS_QUESTION, slice_of(&name, trim_dns_dots(&name))),
-                None => doc.bad_field(field, "expected a string"),
-            },
-            // Codes outside the IANA tables have no name: the field is left out (the record
-            // stays in `message`), as in the seed samples.
-            "QueryType" => match field.as_u64() {
-                Some(code) => doc.put_str("dns.question.type", query_type_name(code).unwrap_or_default()),
-                None => doc.bad_field(field, "expected a DNS type number"),
-            },
-            "ResponseCode" => match field.as_u64() {
-                Some(code) => doc.put_str("dns.response_code", response_code_name(code).unwrap_or_default()),
-                None => doc.bad_field(field, "expected a DNS RCODE number"),
-            },
+            "QueryName" => question_name(doc, field),
+            "QueryType" => question_type(doc, field),
+            "ResponseCode" => response_code(doc, field),
             "SourceIP" => doc.endpoint_ip(Endpoint::Source, field),
             _ => doc.vendor(field),
         }

@@ -5,14 +5,66 @@
 //! security product (`Source`) its `rule.ruleset`, and the action decides `event.type`
 //! (`denied` for blocks) and `event.outcome`.
 
-use std::borrow::Cow;
-
-use super::http_requests::{UrlFields, client_ip, first_usable, http_protocol, is_action, string, user_agent};
+use super::request::{Referer, UrlFields, client_ip, first_usable, http_protocol, is_action, string, user_agent};
+use super::schema::Kind::*;
+use super::schema::{Schema, ecs, kept};
 use crate::doc::Doc;
 use crate::ecs::security::{self, Effect};
 use crate::ecs::time::Unit;
-use crate::ecs::url;
 use crate::record::Field;
+
+pub const SCHEMA: Schema = Schema {
+    dataset: "firewall_events",
+    variant: "",
+    fields: &[
+        kept("AISecurityCustomTopicCategories", Object),
+        kept("AISecurityInjectionScore", Int),
+        kept("AISecurityPIICategories", Strs),
+        kept("AISecurityTokenCount", Int),
+        kept("AISecurityUnsafeTopicCategories", Strs),
+        ecs("Action", Str),
+        ecs("ClientASN", Int),
+        ecs("ClientASNDescription", Str),
+        ecs("ClientCountry", Str),
+        ecs("ClientIP", Str),
+        kept("ClientIPClass", Str),
+        ecs("ClientRefererHost", Str),
+        ecs("ClientRefererPath", Str),
+        ecs("ClientRefererQuery", Str),
+        ecs("ClientRefererScheme", Str),
+        ecs("ClientRequestHost", Str),
+        ecs("ClientRequestMethod", Str),
+        ecs("ClientRequestPath", Str),
+        ecs("ClientRequestProtocol", Str),
+        ecs("ClientRequestQuery", Str),
+        ecs("ClientRequestScheme", Str),
+        ecs("ClientRequestUserAgent", Str),
+        kept("ContentScanObjResults", Strs),
+        kept("ContentScanObjSizes", Ints),
+        kept("ContentScanObjTypes", Strs),
+        ecs("Datetime", Time),
+        ecs("Description", Str),
+        ecs("EdgeColoCode", Str),
+        ecs("EdgeResponseStatus", Int),
+        kept("FirewallForAIInjectionScore", Int),         // deprecated
+        kept("FirewallForAIPIICategories", Strs),         // deprecated
+        kept("FirewallForAITokenCount", Int),             // deprecated
+        kept("FirewallForAIUnsafeTopicCategories", Strs), // deprecated
+        kept("FraudUserID", Str),
+        kept("Kind", Str),
+        kept("LeakedCredentialCheckResult", Str),
+        kept("MatchIndex", Int),
+        kept("Metadata", Object),
+        kept("OriginResponseStatus", Int),
+        kept("OriginatorRayID", Str),
+        ecs("RayID", Str),
+        ecs("Ref", Str),
+        ecs("RuleID", Str),
+        ecs("Source", Str),
+        kept("ZoneName", Str),
+    ],
+    mapping: Some(map),
+};
 
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     doc.put_const("event.kind", "event");
@@ -60,48 +112,4 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     doc.put_str("event.outcome", effect.outcome().unwrap_or_default());
     request.put(doc);
     referer.put(doc);
-}
-
-/// `ClientReferer{Scheme,Host,Path,Query}`, rebuilt into `http.request.referrer`.
-#[derive(Default)]
-struct Referer<'r, 'a> {
-    scheme: Option<&'r Field<'a>>,
-    host: Option<&'r Field<'a>>,
-    path: Option<&'r Field<'a>>,
-    query: Option<&'r Field<'a>>,
-}
-
-impl<'a> Referer<'_, 'a> {
-    /// The referrer URL when the record names its scheme and host; otherwise the parts stay
-    /// under `cloudflare.*`. The host is one of `related.hosts` either way.
-    fn put(self, doc: &mut Doc<'a>) {
-        let text = |field: Option<&Field<'a>>| field.and_then(Field::as_str).filter(|s| !s.is_empty());
-        let (scheme, host) = (text(self.scheme), text(self.host));
-        if let Some(host) = &host
-            && !url::is_ip_literal(host)
-        {
-            doc.related_host(host.clone());
-        }
-        let valid_scheme = scheme.as_deref().is_some_and(|s| {
-            s.starts_with(|c: char| c.is_ascii_alphabetic())
-                && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-        });
-        let parts = [self.scheme, self.host, self.path, self.query];
-        let (Some(scheme), Some(host), true) = (scheme, host, valid_scheme) else {
-            for field in parts.into_iter().flatten() {
-                doc.vendor(field);
-            }
-            return;
-        };
-        let path = text(self.path).unwrap_or_default();
-        let query = text(self.query);
-        let referrer = url::rebuild(&scheme, &host, None, &path, query.as_deref());
-        doc.put_str("http.request.referrer", Cow::<str>::Owned(referrer));
-        // Parts that are not strings were not used: keep them.
-        for field in parts.into_iter().flatten() {
-            if field.as_str().is_none() {
-                doc.vendor(field);
-            }
-        }
-    }
 }

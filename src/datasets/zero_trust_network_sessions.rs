@@ -1,0 +1,57 @@
+//! `zero_trust_network_sessions`: Gateway-proxied network sessions across all on-ramps.
+//!
+//! No ECS mapping yet: records give `unsupported_dataset` error documents.
+
+use super::schema::Kind::*;
+use super::schema::{Schema, field};
+
+pub const SCHEMA: Schema = Schema {
+    dataset: "zero_trust_network_sessions",
+    variant: "",
+    fields: &[
+        field("AccountID", Str),
+        field("BytesReceived", Int),
+        field("BytesSent", Int),
+        field("ClientTCPHandshakeDurationMs", Int),
+        field("ClientTLSCipher", Str),
+        field("ClientTLSHandshakeDurationMs", Int),
+        field("ClientTLSVersion", Str),
+        field("ConnectionCloseReason", Str),
+        field("ConnectionReuse", Bool),
+        field("DestinationTunnelID", Str),
+        field("DetectedProtocol", Str),
+        field("DeviceID", Str),
+        field("DeviceName", Str),
+        field("EgressColoName", Str),
+        field("EgressIP", Str),
+        field("EgressPort", Int),
+        field("EgressRuleID", Str),
+        field("EgressRuleName", Str),
+        field("Email", Str),
+        field("IngressColoName", Str),
+        field("InitialOriginIP", Str),
+        field("Offramp", Str),
+        field("OriginIP", Str),
+        field("OriginPort", Int),
+        field("OriginTLSCertificateIssuer", Str),
+        field("OriginTLSCertificateValidationResult", Str),
+        field("OriginTLSCipher", Str),
+        field("OriginTLSHandshakeDurationMs", Int),
+        field("OriginTLSVersion", Str),
+        field("Protocol", Str),
+        field("RegistrationID", Str),
+        field("ResolvedFQDN", Str),
+        field("RuleEvaluationDurationMs", Int),
+        field("SNI", Str),
+        field("SessionEndTime", Time),
+        field("SessionID", Str),
+        field("SessionStartTime", Time),
+        field("SourceIP", Str),
+        field("SourceInternalIP", Str),
+        field("SourcePort", Int),
+        field("TenantID", Str),
+        field("UserID", Str),
+        field("VirtualNetworkID", Str),
+    ],
+    mapping: None,
+};
