@@ -1,8 +1,6 @@
 //! Shared helpers of the host tests: fixtures, document comparison, the invariants every
 //! document keeps (also checked by the fuzz targets), and the module under test.
 
-mod compare;
-mod fixtures;
 pub mod invariants;
 
 use std::path::{Path, PathBuf};
@@ -10,8 +8,7 @@ use std::sync::OnceLock;
 
 use cloudflare_ecs_cli::{WasmModule, WasmNormalizer};
 
-pub use compare::Mismatches;
-pub use fixtures::{Fixture, load_bad_inputs, load_fixtures};
+pub use cloudflare_ecs_fixtures::{Fixture, Mismatches, load_bad_inputs, load_fixtures};
 
 fn module_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist/cloudflare_ecs.wasm")

@@ -116,19 +116,19 @@ impl Mismatches {
 
     /// Panics, listing every failure, unless all checks passed. Returns the number checked.
     pub fn assert_all_match(self) -> usize {
-        assert!(
-            self.reports.is_empty(),
-            "{}: {} of {} checks failed\n\n{}\n\n{}: {} of {} checks failed",
-            self.what,
-            self.reports.len(),
-            self.checked,
-            self.reports.join("\n\n"),
-            self.what,
-            self.reports.len(),
-            self.checked,
-        );
+        if let Some(report) = self.report() {
+            panic!("{report}");
+        }
         eprintln!("{}: {} checks passed", self.what, self.checked);
         self.checked
+    }
+}
+
+impl Mismatches {
+    /// Every failed check, or `None` when all matched.
+    pub fn report(&self) -> Option<String> {
+        let failed = format!("{}: {} of {} checks failed", self.what, self.reports.len(), self.checked);
+        (!self.reports.is_empty()).then(|| format!("{failed}\n\n{}\n\n{failed}", self.reports.join("\n\n")))
     }
 }
 

@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use cloudflare_ecs::Options;
 use serde_json::{Map, Value};
 
 /// `fixtures/bad-inputs/*.bin`: hostile records with no expected output, one per file. The
@@ -41,7 +42,26 @@ impl Fixture {
     }
 }
 
-fn fixtures_dir() -> PathBuf {
+impl Fixture {
+    /// The case's options (defaults when it has none).
+    pub fn options(&self) -> Options {
+        match &self.options {
+            Some(text) => Options::from_json(text).unwrap_or_else(|error| panic!("{}: options rejected: {error}", self.name)),
+            None => Options::default(),
+        }
+    }
+}
+
+/// The options in `path`, or the defaults when there is no such file.
+pub fn options_of(path: &Path) -> Options {
+    match fs::read_to_string(path) {
+        Ok(text) => Options::from_json(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display())),
+        Err(_) => Options::default(),
+    }
+}
+
+/// `fixtures/` at the root of the repository.
+pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
 

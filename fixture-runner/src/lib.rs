@@ -1,0 +1,9 @@
+//! The golden fixtures: `fixtures/<dataset>/<case>.input` → `<case>.expected.json` (with an
+//! optional `<case>.options.json`), loaded and compared here for every host that runs them
+//! (natively here, through the module in `host-tests/`).
+
+mod compare;
+mod fixtures;
+
+pub use compare::Mismatches;
+pub use fixtures::{Fixture, fixtures_dir, load_bad_inputs, load_fixtures, options_of};
