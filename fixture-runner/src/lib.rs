@@ -3,6 +3,7 @@
 //! (natively here, through the module in `host-tests/`).
 
 mod compare;
+pub mod conformance;
 mod fixtures;
 
 pub use compare::Mismatches;
