@@ -52,8 +52,8 @@ run_sample() {
 }
 
 run_tests() {
-  step "core unit tests"
-  cargo test --locked -p cloudflare-ecs
+  step "core unit tests; fixtures and Elastic's conformance pairs natively"
+  cargo test --locked -p cloudflare-ecs -p cloudflare-ecs-fixtures
   step "clippy (no panics reachable from input: unwrap/expect/indexing denied outside tests)"
   cargo clippy --locked -p cloudflare-ecs --all-targets -- -D warnings
   cargo clippy --locked -p cloudflare-ecs --lib --target wasm32-unknown-unknown -- -D warnings

@@ -321,6 +321,17 @@ mod tests {
     }
 
     #[test]
+    fn every_schema_s_records_are_recognized_as_its_own() {
+        for schema in SCHEMAS {
+            for record in records(schema, 20, 2) {
+                let fields = crate::record::parse_fields(&record).expect("an object");
+                let detected = crate::detect::detect(&fields).map(|s| s.name());
+                assert_eq!(detected, Some(schema.name()), "{record}");
+            }
+        }
+    }
+
+    #[test]
     fn time_formats() {
         let secs = 1_709_251_200 + 3_661;
         let written: Vec<String> = TimeFormat::ALL.iter().map(|f| f.write(secs, 5_000_000)).collect();

@@ -19,7 +19,6 @@
 //! rounds, and each ratio the median of the per-round ratios. Then module sizes (raw and gzip),
 //! the linear memory one 5 MB batch needs, and with `--long` memory over 10^6 calls.
 
-mod generate;
 mod node;
 
 use std::hint::black_box;
@@ -151,13 +150,9 @@ fn run(args: &Args) -> Result<(), String> {
         return write_generated(dir, args, &wanted);
     }
     let workloads = if args.files.is_empty() {
-        generate::DATASETS
-            .iter()
-            .filter(|name| wanted(name))
-            .map(|&name| {
-                let lines = generate::records(name, args.records, args.seed).unwrap_or_default();
-                Workload::new(name.to_owned(), lines.into_iter().map(String::into_bytes).collect(), args.batch)
-            })
+        generated(args, &wanted)
+            .into_iter()
+            .map(|(name, lines)| Workload::new(name, lines.into_iter().map(String::into_bytes).collect(), args.batch))
             .collect()
     } else {
         let mut workloads = Vec::new();
@@ -219,10 +214,10 @@ fn run(args: &Args) -> Result<(), String> {
 
 fn write_generated(dir: &Path, args: &Args, wanted: &dyn Fn(&str) -> bool) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for name in generate::DATASETS.iter().filter(|name| wanted(name)) {
+    for (name, lines) in generated(args, wanted) {
         let path = dir.join(format!("{name}.ndjson"));
         let mut text = String::new();
-        for line in generate::records(name, args.records, args.seed).unwrap_or_default() {
+        for line in lines {
             text.push_str(&line);
             text.push('\n');
         }
@@ -230,6 +225,18 @@ fn write_generated(dir: &Path, args: &Args, wanted: &dyn Fn(&str) -> bool) -> Re
         println!("{}: {} records, {} bytes", path.display(), args.records, text.len());
     }
     Ok(())
+}
+
+/// Realistic records of every mapped schema, made from its declaration (`cloudflare_ecs::sample`),
+/// named so that the name is a file name (`audit_logs.api` for the schema `audit_logs/api`).
+fn generated(args: &Args, wanted: &dyn Fn(&str) -> bool) -> Vec<(String, Vec<String>)> {
+    cloudflare_ecs::SCHEMAS
+        .iter()
+        .filter(|schema| schema.mapping.is_some())
+        .map(|schema| (schema.name().replace('/', "."), schema))
+        .filter(|(name, _)| wanted(name))
+        .map(|(name, schema)| (name, cloudflare_ecs::sample::records(schema, args.records, args.seed)))
+        .collect()
 }
 
 /// `http_requests` from `dir/http_requests.ndjson.gz`.

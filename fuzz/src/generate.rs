@@ -7,8 +7,7 @@
 
 use arbitrary::Arbitrary;
 
-use crate::Kind;
-use crate::keys::DATASETS;
+use cloudflare_ecs::{Declared, Fate, Kind, SCHEMAS, Schema};
 
 /// Records beyond this size stop growing (keeps one iteration fast). `ValueSpec::Huge` alone
 /// goes past the default `max_record_bytes` (1 MiB).
@@ -32,52 +31,12 @@ pub struct OptionsSpec {
 pub enum DatasetOption {
     Auto,
     Omitted,
-    /// One of the imitated datasets (index into `DATASETS`).
+    /// The dataset of one of the imitated schemas (index into `SCHEMAS`).
     Imitated(u8),
-    /// Any Logpush dataset name.
+    /// The dataset of any schema, mapped or not (index into `SCHEMAS`, from the end).
     Any(u8),
 }
 
-/// Every Logpush dataset name (design.md §2), for the `dataset` option.
-pub const DATASET_NAMES: &[&str] = &[
-    "access_requests",
-    "account_abuse_protection_events",
-    "audit_logs",
-    "audit_logs_v2",
-    "biso_user_actions",
-    "casb_findings",
-    "device_posture_results",
-    "dex_application_tests",
-    "dex_device_state_events",
-    "dlp_forensic_copies",
-    "dns_firewall_logs",
-    "dns_logs",
-    "email_security_alerts",
-    "email_security_post_delivery_events",
-    "firewall_events",
-    "gateway_dns",
-    "gateway_http",
-    "gateway_network",
-    "http_requests",
-    "ipsec_logs",
-    "magic_bgp_logs",
-    "magic_ids_detections",
-    "mcp_portal_logs",
-    "mnm_flow_logs",
-    "nel_reports",
-    "network_analytics_logs",
-    "page_shield_events",
-    "sinkhole_http_logs",
-    "spectrum_events",
-    "ssh_logs",
-    "turnstile_events",
-    "warp_config_changes",
-    "warp_toggle_changes",
-    "websocket_analytics",
-    "workers_trace_events",
-    "zaraz_events",
-    "zero_trust_network_sessions",
-];
 
 impl OptionsSpec {
     /// The options object, and `keep_message`.
@@ -87,10 +46,10 @@ impl OptionsSpec {
             DatasetOption::Auto => entries.push(r#""dataset":"auto""#.to_owned()),
             DatasetOption::Omitted => {}
             DatasetOption::Imitated(i) => {
-                let (name, _) = pick(DATASETS, i.into());
+                let name = pick(&SCHEMAS, i.into()).dataset;
                 entries.push(format!(r#""dataset":"{name}""#));
             }
-            DatasetOption::Any(i) => entries.push(format!(r#""dataset":"{}""#, pick(DATASET_NAMES, i.into()))),
+            DatasetOption::Any(i) => entries.push(format!(r#""dataset":"{}""#, pick(&SCHEMAS, SCHEMAS.len() - 1 - usize::from(i) % SCHEMAS.len()).dataset)),
         }
         if let Some(keep) = self.keep_message {
             entries.push(format!(r#""keep_message":{keep}"#));
@@ -564,7 +523,7 @@ fn pick<T: Copy>(items: &[T], i: usize) -> T {
 
 impl RecordSpec {
     pub fn render(&self) -> Vec<u8> {
-        let (_, keys) = pick(DATASETS, self.dataset.into());
+        let keys = pick(&SCHEMAS, self.dataset.into()).fields;
         let mut fields: Vec<(String, Vec<u8>)> = Vec::new();
         let mut size = 0;
         'fields: for field in &self.fields {
@@ -593,7 +552,7 @@ impl RecordSpec {
             }
             Wrap::NonString(value) => {
                 let mut out = b"{\"message\":".to_vec();
-                out.extend_from_slice(&value.render(Kind::Obj, "message", 0));
+                out.extend_from_slice(&value.render(Kind::Object, "message", 0));
                 out.push(b'}');
                 out
             }
@@ -683,21 +642,21 @@ impl Damage {
 }
 
 impl KeySpec {
-    /// The key as JSON text, and the kind of value its dataset documents.
-    fn render(&self, keys: &[(&str, Kind)]) -> (String, Kind) {
+    /// The key as JSON text, and the kind of value its schema documents.
+    fn render(&self, keys: &[Declared]) -> (String, Kind) {
         match self {
             KeySpec::Known(i) => {
-                let (key, kind) = pick(keys, (*i).into());
-                (format!("\"{key}\""), kind)
+                let Declared { name, kind, .. } = pick(keys, (*i).into());
+                (format!("\"{name}\""), kind)
             }
             KeySpec::OtherDataset(d, i) => {
-                let (_, keys) = pick(DATASETS, (*d).into());
-                let (key, kind) = pick(keys, (*i).into());
-                (format!("\"{key}\""), kind)
+                let schema: &Schema = pick(&SCHEMAS, (*d).into());
+                let Declared { name, kind, .. } = pick(schema.fields, (*i).into());
+                (format!("\"{name}\""), kind)
             }
             KeySpec::Envelope(log) => (if *log { "\"log\"" } else { "\"message\"" }.to_owned(), Kind::Str),
             KeySpec::Escaped(i) => {
-                let (key, kind) = pick(keys, (*i).into());
+                let Declared { name: key, kind, .. } = pick(keys, (*i).into());
                 let escaped: String = key.chars().map(|c| format!("\\u{:04x}", c as u32)).collect();
                 (format!("\"{escaped}\""), kind)
             }
@@ -741,7 +700,7 @@ impl ValueSpec {
                 let entries: Vec<String> = entries
                     .iter()
                     .map(|(k, v)| {
-                        let (k, kind) = k.render(&[("Request", Kind::Obj), ("zone_name", Kind::Str), ("a", Kind::Int)]);
+                        let (k, kind) = k.render(&NESTED_KEYS);
                         format!("{k}:{}", String::from_utf8_lossy(&v.render(kind, &k, depth + 1)))
                     })
                     .collect();
@@ -779,6 +738,13 @@ impl ValueSpec {
     }
 }
 
+/// Keys of nested objects (audit `Metadata`).
+const NESTED_KEYS: [Declared; 3] = [
+    Declared { name: "Request", kind: Kind::Object, fate: Fate::Undecided },
+    Declared { name: "zone_name", kind: Kind::Str, fate: Fate::Undecided },
+    Declared { name: "a", kind: Kind::Int, fate: Fate::Undecided },
+];
+
 /// A value of the documented kind, shaped by the key's name.
 fn natural(kind: Kind, key: &str) -> String {
     match kind {
@@ -798,11 +764,13 @@ fn natural(kind: Kind, key: &str) -> String {
         Kind::Int => "443".to_owned(),
         Kind::Bool => "true".to_owned(),
         Kind::Float => "1.5".to_owned(),
-        Kind::Obj => r#"{"zone_name":"example.com","Request":{"method":"GET","k":[1,{"x":null}]}}"#.to_owned(),
+        Kind::Object => r#"{"zone_name":"example.com","Request":{"method":"GET","k":[1,{"x":null}]}}"#.to_owned(),
         Kind::Time => "\"2023-02-24T16:32:38.123456789Z\"".to_owned(),
-        Kind::IntArr => "[1,2,3]".to_owned(),
-        Kind::StrArr => "[\"a\",\"b\"]".to_owned(),
-        Kind::ObjArr => r#"[{"type":"A","data":"1.2.3.4"}]"#.to_owned(),
+        Kind::EpochMs => "1677256358123".to_owned(),
+        Kind::EpochNs => "1677256358123456789".to_owned(),
+        Kind::Ints => "[1,2,3]".to_owned(),
+        Kind::Strs => "[\"a\",\"b\"]".to_owned(),
+        Kind::Objects => r#"[{"type":"A","data":"1.2.3.4"}]"#.to_owned(),
     }
 }
 
