@@ -353,7 +353,7 @@ impl<'a> Doc<'a> {
         self.put(path, Value::StaticStrs(values));
     }
 
-    /// A keyword field: strings as they are, numbers and booleans as their JSON value.
+    /// A keyword field: strings as they are, numbers and booleans as their text.
     #[inline]
     pub fn keyword(&mut self, path: &'static str, field: &Field<'a>) {
         self.keyword_at(&[path], field);
@@ -364,7 +364,8 @@ impl<'a> Doc<'a> {
     pub fn keyword_at(&mut self, paths: &[&'static str], field: &Field<'a>) {
         let value = match field.as_str() {
             Some(text) => self.str_value(text),
-            None if is_scalar(field.raw()) && json::is_portable(field.raw()) => Value::Json(field.raw()),
+            // ECS keywords are strings: a number or boolean keeps its text.
+            None if is_scalar(field.raw()) && json::is_portable(field.raw()) => Value::Str(field.raw()),
             None if is_scalar(field.raw()) => return self.bad_field(field, "number out of range or lone surrogate"),
             None if field_is_empty(field) => return,
             None => return self.bad_field(field, "expected a string"),
@@ -555,10 +556,14 @@ impl<'a> Doc<'a> {
         self.vendor_value(name, value);
     }
 
-    /// Keeps the fields of an object as `cloudflare.<name>.<key>` (empty values left out).
+    /// Keeps the fields of an object as `cloudflare.<name>.<key>` (empty values left out; of a
+    /// repeated key, the last occurrence, as `JSON.parse` keeps).
     pub fn vendor_object(&mut self, name: Cow<'a, str>, entries: &[Field<'a>]) {
         let start = self.buffers.members.len();
-        for entry in entries {
+        let mut later_keys = std::collections::HashSet::new();
+        let mut is_last: Vec<bool> = entries.iter().rev().map(|entry| later_keys.insert(entry.key())).collect();
+        is_last.reverse();
+        for (entry, _) in entries.iter().zip(is_last).filter(|(_, last)| *last) {
             let value = self.json_value(entry.raw());
             if !value.is_empty() {
                 let key = self.text(entry.key_cow());
@@ -595,6 +600,11 @@ impl<'a> Doc<'a> {
             return Value::Str(""); // `[ ]`, `{ }`: left out, as the empty values they are
         }
         let as_text = json::depth(&compact) > MAX_VALUE_DEPTH || !json::is_portable(&compact);
+        // No object of a document holds a key twice: Elasticsearch rejects such a document.
+        let compact = match json::has_duplicate_keys(&compact).then(|| json::last_keys_win(&compact)).flatten() {
+            Some(unique) if !as_text => Cow::Owned(unique),
+            _ => compact,
+        };
         match compact {
             Cow::Borrowed(compact) if as_text => Value::Str(compact),
             Cow::Borrowed(compact) => Value::Json(compact),
@@ -893,8 +903,21 @@ mod tests {
         doc.write(None, &mut out);
         let doc: serde_json::Value = serde_json::from_slice(&out).expect("serde_json parses the document");
         assert_eq!(doc["cloudflare"], serde_json::json!({"Big": "1e999", "Lone": "\"\\ud800\"", "Deep": "{\"a\":[-1E400]}"}));
-        assert_eq!(doc["user"], serde_json::json!({"id": 1000.0}));
+        assert_eq!(doc["user"], serde_json::json!({"id": "1e3"}));
         assert_eq!(doc["error"]["message"], "Big: number out of range or lone surrogate; Lone: number out of range or lone surrogate");
+    }
+
+    #[test]
+    fn copied_objects_keep_the_last_of_a_repeated_key() {
+        let fields = parse_fields(r#"{"Nested":{"a":1,"b":{"x":1,"x":2},"a":3},"Obj":{"k":1,"k":2}}"#).unwrap();
+        let mut doc = Doc::new("x");
+        doc.vendor(&fields[0]);
+        let entries = fields[1].as_object().unwrap();
+        doc.vendor_object(Cow::Borrowed("Obj"), &entries);
+        let mut out = Vec::new();
+        doc.write(None, &mut out);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(r#""cloudflare":{"Nested":{"a":3,"b":{"x":2}},"Obj":{"k":2}}"#), "{text}");
     }
 
     #[test]

@@ -347,6 +347,59 @@ pub fn depth(compact_json: &str) -> usize {
     deepest
 }
 
+/// Whether an object in compact JSON text (checked for syntax) holds a key twice. Keys are
+/// compared as written (escapes not decoded); each object's keys are sorted once it closes,
+/// so a record of thousands of keys costs O(n log n), not O(n²).
+pub fn has_duplicate_keys(compact_json: &str) -> bool {
+    if !compact_json.contains('{') {
+        return false;
+    }
+    let bytes = compact_json.as_bytes();
+    // Per open object or array: the keys seen, `None` for arrays.
+    let mut open: Vec<Option<Vec<&[u8]>>> = Vec::new();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'{' => open.push(Some(Vec::new())),
+            b'[' => open.push(None),
+            b'}' | b']' => {
+                if let Some(Some(mut keys)) = open.pop() {
+                    keys.sort_unstable();
+                    if keys.windows(2).any(|pair| pair.first() == pair.last()) {
+                        return true;
+                    }
+                }
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                if bytes.get(i + 1) == Some(&b':')
+                    && let (Some(Some(keys)), Some(key)) = (open.last_mut(), bytes.get(start..=i))
+                {
+                    keys.push(key);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Compact JSON text with each object's repeated keys reduced to the last one, as
+/// `JSON.parse` and Elasticsearch's readers would have it (key order then sorted).
+pub fn last_keys_win(compact_json: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(compact_json).ok().map(|value| value.to_string())
+}
+
 /// Whether JSON text (already checked for syntax, as serde_json's raw values are) is also
 /// accepted by strict parsers: every number within f64 range, no lone UTF-16 surrogate escape
 /// (`"\ud800"`). serde_json (so the CLI) rejects a whole document holding `1e999` or
@@ -407,6 +460,16 @@ pub fn is_empty_value(compact_json: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicate_keys_in_any_object() {
+        assert!(!has_duplicate_keys(r#"{"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]}"#));
+        assert!(has_duplicate_keys(r#"{"a":1,"a":2}"#));
+        assert!(has_duplicate_keys(r#"[1,{"x":{"k":"}","k":"\"}"}}]"#));
+        assert!(!has_duplicate_keys(r#"{"k":"a\"","k\"":1}"#));
+        assert!(!has_duplicate_keys(r#"["a","a"]"#));
+        assert_eq!(last_keys_win(r#"{"b":1,"a":{"x":1,"x":2},"b":3}"#).as_deref(), Some(r#"{"a":{"x":2},"b":3}"#));
+    }
 
     #[test]
     fn runs_are_copied_exactly() {

@@ -4,7 +4,9 @@
 
 mod compare;
 pub mod conformance;
+mod ecs_fields;
 mod fixtures;
 
 pub use compare::Mismatches;
+pub use ecs_fields::{ECS_VERSION, ecs_types, ecs_violations};
 pub use fixtures::{Fixture, fixtures_dir, load_bad_inputs, load_fixtures, options_of};

@@ -202,7 +202,7 @@ pub fn check_document(document: &[u8], record: &[u8], keep_message: bool) -> Res
     let Json::Object(_) = doc else {
         return Err("document is not a JSON object".into());
     };
-    no_duplicate_keys(&doc, "", false)?;
+    no_duplicate_keys(&doc, "")?;
     if doc.str_at("observer.vendor") != Some("Cloudflare") {
         return Err("observer.vendor is not Cloudflare".into());
     }
@@ -341,23 +341,20 @@ pub fn is_ecs_ip(s: &str) -> bool {
     }
 }
 
-/// Objects the normalizer builds must not repeat a key (Elasticsearch rejects such documents);
-/// values copied from the record under `cloudflare.*` are the record's own business.
-fn no_duplicate_keys(value: &Json, path: &str, copied: bool) -> Result<(), String> {
+/// No object of a document repeats a key, copied values under `cloudflare.*` included
+/// (Elasticsearch rejects such documents; in copied values the last occurrence wins).
+fn no_duplicate_keys(value: &Json, path: &str) -> Result<(), String> {
     match value {
         Json::Object(entries) => {
             for (i, (key, child)) in entries.iter().enumerate() {
-                if !copied && entries.iter().take(i).any(|(k, _)| k == key) {
+                if entries.iter().take(i).any(|(k, _)| k == key) {
                     return Err(format!("duplicate key {path}.{key}"));
                 }
-                let child_path = format!("{path}.{key}");
-                // `cloudflare.<Name>` values are copied from the record.
-                let child_copied = copied || path == ".cloudflare";
-                no_duplicate_keys(child, &child_path, child_copied)?;
+                no_duplicate_keys(child, &format!("{path}.{key}"))?;
             }
             Ok(())
         }
-        Json::Array(items) => items.iter().try_for_each(|item| no_duplicate_keys(item, path, copied)),
+        Json::Array(items) => items.iter().try_for_each(|item| no_duplicate_keys(item, path)),
         _ => Ok(()),
     }
 }
