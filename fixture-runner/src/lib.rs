@@ -6,6 +6,7 @@ mod compare;
 pub mod conformance;
 mod ecs_fields;
 mod fixtures;
+pub mod template;
 
 pub use compare::Mismatches;
 pub use ecs_fields::{ECS_VERSION, ecs_types, ecs_violations};
