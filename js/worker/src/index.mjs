@@ -1,7 +1,8 @@
 // A Cloudflare Worker between Logpush and a SIEM: receives Logpush HTTP destination pushes
 // (gzip-compressed NDJSON), turns every line into an ECS document with cloudflare-ecs, and
 // forwards the documents to Elasticsearch/OpenSearch `_bulk` or to a plain NDJSON endpoint
-// (deliver.mjs).
+// (deliver.mjs). On a Cron Trigger, the same Worker pulls audit logs and Logpull from the
+// Cloudflare API and delivers them the same way (pull.mjs, configured by PULL_*).
 //
 // Answers: 200 only once the batch was delivered (or had nothing to deliver, like Logpush's
 // destination check upload); 401 without the shared secret; 400 for a body or `dataset`
@@ -23,6 +24,9 @@
 import { Normalizer } from "cloudflare-ecs";
 
 import { concat, deliverBatch, destinationConfig, lineChunks } from "./deliver.mjs";
+import { pull } from "./pull.mjs";
+
+export { PullMarks } from "./marks.mjs";
 
 const DEFAULT_SECRET_HEADER = "X-Logpush-Secret";
 
@@ -75,6 +79,10 @@ export default {
       normalizer.free();
     }
     return reply(200, JSON.stringify({ received, delivered }), { "Content-Type": "application/json" });
+  },
+
+  async scheduled(controller, env) {
+    await pull(env, controller.scheduledTime);
   },
 };
 
