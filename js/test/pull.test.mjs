@@ -245,6 +245,13 @@ async function run(name, time) {
   };
 }
 
+/** The marks the Worker `name` keeps for these sources (its PullMarks Durable Object). */
+async function marks(name, keys) {
+  const namespace = await mf.getDurableObjectNamespace("PULL_MARKS", name);
+  const stub = namespace.get(namespace.idFromName("marks"));
+  return JSON.parse(JSON.stringify(await stub.read(keys)));
+}
+
 /** The log lines (console.*) of the Worker that match, once they have arrived (bounded wait). */
 async function logged(pattern, count = 1) {
   for (let i = 0; i < 50; i++) {
@@ -289,6 +296,8 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
           OLD_API_TOKEN: "api-token-revoked",
         }),
         worker("retention", [{ type: "logpull", zone_id: "zone-old", fields: LOGPULL_FIELDS }], { PULL_WINDOWS_PER_RUN: "1" }),
+        worker("unavailable", [{ type: "audit_logs_v2", account_id: "acc-down" }], { PULL_RETRIES: "2" }),
+        worker("misconfigured", [{ type: "audit_log", account_id: "acc-typo" }]),
       ],
     });
     await mf.ready;
@@ -333,8 +342,11 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
       assert.equal(q.params.timestamps, "unixnano");
       assert.equal(q.authorization, `Bearer ${TOKEN}`);
     }
-    // Requests of every source share one pace: 1,200 a minute is one per 50 ms.
-    first.requests.slice(1).forEach((q, i) => assert.ok(q.at - first.requests[i].at >= 40, `${q.at - first.requests[i].at} ms apart`));
+    // Requests of every source share one pace: 1,200 a minute is one per 50 ms (measured on
+    // arrival, which a new connection may delay by some milliseconds).
+    const arrivals = first.requests.map((q) => q.at);
+    assert.ok(arrivals.at(-1) - arrivals[0] >= (arrivals.length - 1) * 50 - 25, `${arrivals.length} requests in ${arrivals.at(-1) - arrivals[0]} ms`);
+    arrivals.slice(1).forEach((at, i) => assert.ok(at - arrivals[i] >= 20, `${at - arrivals[i]} ms apart`));
 
     const audit = api.audit.get("acc-page");
     const auditV2 = api.auditV2.get("acc-page");
@@ -344,6 +356,11 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
     assert.equal(delivered(requests, requestLine).length, 12);
     assert.equal(first.created, 29);
     assert.equal(destination.conflicts, 0);
+    assert.deepEqual(await marks("paging", ["audit_logs:acc-page", "audit_logs_v2:acc-page", "logpull:zone-page"]), {
+      "audit_logs:acc-page": { since: iso(T0 - DELAY) },
+      "audit_logs_v2:acc-page": { since: iso(T0 - DELAY) },
+      "logpull:zone-page": { since: iso(T0 - DELAY) },
+    });
     // Logpull's records came out of time order; each window was delivered whole all the same.
     const served = [...destination.docs.values()].filter((d) => d.event.dataset === "http_requests").map((d) => d.url.path);
     const chronological = requests.slice(0, 12).map((r) => r.record.ClientRequestURI);
@@ -404,6 +421,7 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
     const sentBefore = delivered(requests, requestLine).length;
     assert.ok(sentBefore > 0 && sentBefore < 10, `${sentBefore} of 10 delivered before the failure`);
     assert.equal((await logged(/pull logpull:zone-flaky: stopped, mark kept at .*delivery failed: .* answered 503/)).length, 1);
+    assert.deepEqual(await marks("flaky", ["logpull:zone-flaky"]), { "logpull:zone-flaky": { since: iso(start) } }, "the mark did not move");
 
     const conflicts = destination.conflicts;
     const second = await run("flaky", T0 + MINUTE);
@@ -413,6 +431,7 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
     assert.equal(delivered(requests, requestLine).length, 10);
     assert.equal(second.created, 10 - sentBefore);
     assert.equal(destination.conflicts - conflicts, sentBefore, "re-sent documents answered 409, not created twice");
+    assert.deepEqual(await marks("flaky", ["logpull:zone-flaky"]), { "logpull:zone-flaky": { since: iso(T0 + MINUTE - DELAY) } });
   });
 
   test("catch-up after a day of downtime, over several bounded runs", async () => {
@@ -449,6 +468,12 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
       console.log(`catch-up run ${i + 1} (a day behind, 5 minutes apart): ${r.created} records delivered, ${r.requests.length} API requests, ${r.ms} ms`);
     }
     const [one] = runs;
+    // The audit window of the first catch-up run: 9 pages, 3 a run, the mark between pages.
+    const auditPages = (r) => r.requests.filter((q) => q.path.endsWith("/audit_logs")).map((q) => [q.params.since, q.params.before, q.params.page]);
+    const window = [iso(T0 - DELAY - 1000), iso(T0 + DAY - DELAY)];
+    assert.deepEqual(auditPages(runs[0]), [1, 2, 3].map((page) => [...window, `${page}`]));
+    assert.deepEqual(auditPages(runs[1]), [4, 5, 6].map((page) => [...window, `${page}`]));
+    assert.deepEqual(auditPages(runs[2]), [7, 8, 9].map((page) => [...window, `${page}`]));
     console.log(`catch-up figures: one run took ${one.ms} ms for ${one.created} records and ${one.requests.length} API requests (paced at 200 a minute); ${runs.length - 1} runs caught up a day (${total} records)`);
   });
 
@@ -482,5 +507,29 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
     const [warning] = await logged(/pull logpull:zone-old: records from .* are past the API's retention/);
     assert.ok(warning, "the gap is logged");
     assert.match(warning.message, new RegExp(`records from ${iso(T0 - DELAY)} to ${iso(oldest)} .* continuing from ${iso(oldest)}`));
+  });
+
+  test("5xx until the retries run out: the source stops, its mark kept, the run fails", async () => {
+    addAuditV2("acc-down", T0 - 10 * MINUTE);
+    api.faults.push({ match: (q) => q.path.includes("/acc-down/"), times: 3, status: 502, message: "Bad gateway" });
+    const result = await run("unavailable", T0);
+    assert.equal(result.outcome, "exception");
+    assert.equal(result.requests.length, 3, "the first try and PULL_RETRIES: 2");
+    assert.equal(result.created, 0);
+    const [line] = await logged(/pull audit_logs_v2:acc-down: stopped/);
+    assert.match(line.message, new RegExp(`mark kept at ${iso(T0 - HOUR)}: GET .*/logs/audit failed 3 times, last: 502 Bad gateway`));
+    assert.deepEqual(await marks("unavailable", ["audit_logs_v2:acc-down"]), { "audit_logs_v2:acc-down": { since: iso(T0 - HOUR) } });
+
+    const next = await run("unavailable", T0 + 5 * MINUTE);
+    assert.equal(next.outcome, "ok");
+    assert.equal(delivered(api.auditV2.get("acc-down"), auditLine).length, 1);
+  });
+
+  test("a misconfigured collector pulls nothing and says why", async () => {
+    const result = await run("misconfigured", T0);
+    assert.equal(result.outcome, "exception");
+    assert.equal(result.requests.length, 0);
+    const [line] = await logged(/pull: misconfigured/);
+    assert.match(line.message, /nothing pulled: a source's type must be one of audit_logs, audit_logs_v2, logpull, not "audit_log"/);
   });
 });

@@ -82,7 +82,13 @@ class Refused extends Error {}
  * go on; the run then throws, so the Cron Trigger's history shows it.
  */
 export async function pull(env, scheduledTime) {
-  const config = pullConfig(env);
+  let config;
+  try {
+    config = pullConfig(env);
+  } catch (e) {
+    console.error(`pull: misconfigured, nothing pulled: ${e.message}`);
+    throw e;
+  }
   const marks = env.PULL_MARKS.get(env.PULL_MARKS.idFromName("marks"));
   const stored = await marks.read(config.sources.map((source) => source.key));
   const api = new Api(config);
