@@ -249,9 +249,8 @@ class Api {
         if (response.status !== 429 && response.status < 500) throw new Refused(`${what} answered ${problem}`);
         wait = retryAfter(response) ?? wait;
       }
-      if (attempt >= this.retries || wait > MAX_WAIT) {
-        throw new Error(`${what} failed ${attempt + 1} times, last: ${problem}`);
-      }
+      if (attempt >= this.retries) throw new Error(`${what} failed ${attempt + 1} times, last: ${problem}`);
+      if (wait > MAX_WAIT) throw new Error(`${what}: ${problem}; a wait of ${wait} ms is left to a later run`);
       console.warn(`${what}: ${problem}; retrying in ${wait} ms`);
       await sleep(wait);
     }
