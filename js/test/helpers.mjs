@@ -1,6 +1,7 @@
 // Shared by the JS tests: paths, the fixtures, and document comparison.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -111,6 +112,32 @@ export function parseIsLossy(text) {
     }
   }
   return false;
+}
+
+/** The `_id` the Worker gives a record's document: SHA-256 of its line, trimmed, in base64url. */
+export function recordId(line) {
+  return createHash("sha256").update(line.replace(/^[ \t\n\f\r]+|[ \t\n\f\r]+$/g, "")).digest("base64url");
+}
+
+/**
+ * The Worker (js/worker/src/*.mjs) plus the installed package's workerd entry, as wrangler
+ * would bundle them, for miniflare's `modules`.
+ */
+export function workerModules() {
+  const pkgDir = join(packAndInstall().project, "node_modules", "cloudflare-ecs");
+  const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+  const entry = manifest.exports["."].workerd.default; // the condition wrangler resolves
+  const file = (name) => readFileSync(join(pkgDir, name));
+  const at = (name) => join("/worker", name);
+  const src = join(JS_DIR, "worker", "src");
+  const sources = readdirSync(src).filter((name) => name.endsWith(".mjs")).sort((a, b) => (a === "index.mjs" ? -1 : b === "index.mjs" ? 1 : a < b ? -1 : 1));
+  return [
+    ...sources.map((name) => ({ type: "ESModule", path: at(name), contents: readFileSync(join(src, name)) })),
+    { type: "ESModule", path: at("cloudflare-ecs"), contents: `export * from "./node_modules/cloudflare-ecs/${entry.slice(2)}";` },
+    { type: "ESModule", path: at("node_modules/cloudflare-ecs/workerd.mjs"), contents: file("workerd.mjs") },
+    { type: "ESModule", path: at("node_modules/cloudflare-ecs/web.mjs"), contents: file("web.mjs") },
+    { type: "CompiledWasm", path: at("node_modules/cloudflare-ecs/cloudflare_ecs_bg.wasm"), contents: file("cloudflare_ecs_bg.wasm") },
+  ];
 }
 
 let packed;

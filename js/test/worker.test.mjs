@@ -2,20 +2,19 @@
 // miniflare, importing the packed npm package through its "workerd" export, and a mock
 // destination (an HTTP server in this process). Everything listens on 127.0.0.1 only.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 
 import { Miniflare } from "miniflare";
 
 import { transformBatch } from "../../dist/npm/node.mjs";
-import { assertSameDocument, isSingleLine, isUtf8, JS_DIR, loadFixtures, packAndInstall } from "./helpers.mjs";
+import { assertSameDocument, isSingleLine, isUtf8, loadFixtures, recordId, workerModules } from "./helpers.mjs";
 
 const SECRET = "logpush-shared-secret-1";
 const INDEX = "logs-cloudflare.ecs-default";
-const BULK_ACTION = JSON.stringify({ create: { _index: INDEX } });
+/** The `_bulk` action line of a record's document. */
+const bulkAction = (record) => JSON.stringify({ create: { _index: INDEX, _id: recordId(record) } });
 
 /** Requests the mock destination received, and how it answers the next ones. */
 const destination = { requests: [], answer: "bulk-ok" };
@@ -40,6 +39,12 @@ function startDestination() {
             took: 1,
             errors: true,
             items: items.map((_, i) => ({ create: i === 0 ? { _index: INDEX, status: 400, error: { type: "mapper_parsing_exception", reason: "failed to parse field [source.ip]" } } : { _index: INDEX, status: 201 } })),
+          });
+        case "bulk-conflict": // every other document was created by an earlier delivery
+          return json(res, 200, {
+            took: 1,
+            errors: true,
+            items: items.map((_, i) => ({ create: i % 2 ? { _index: INDEX, status: 409, error: { type: "version_conflict_engine_exception", reason: "document already exists" } } : { _index: INDEX, status: 201 } })),
           });
         case "ok":
           return json(res, 200, {});
@@ -67,22 +72,6 @@ async function closedPort() {
   return port;
 }
 
-/** The Worker plus the installed package's workerd entry, as wrangler would bundle them. */
-function workerModules() {
-  const pkgDir = join(packAndInstall().project, "node_modules", "cloudflare-ecs");
-  const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
-  const entry = manifest.exports["."].workerd.default; // the condition wrangler resolves
-  const file = (name) => readFileSync(join(pkgDir, name));
-  const at = (name) => join("/worker", name);
-  return [
-    { type: "ESModule", path: at("index.mjs"), contents: readFileSync(join(JS_DIR, "worker", "src", "index.mjs")) },
-    { type: "ESModule", path: at("cloudflare-ecs"), contents: `export * from "./node_modules/cloudflare-ecs/${entry.slice(2)}";` },
-    { type: "ESModule", path: at("node_modules/cloudflare-ecs/workerd.mjs"), contents: file("workerd.mjs") },
-    { type: "ESModule", path: at("node_modules/cloudflare-ecs/web.mjs"), contents: file("web.mjs") },
-    { type: "CompiledWasm", path: at("node_modules/cloudflare-ecs/cloudflare_ecs_bg.wasm"), contents: file("cloudflare_ecs_bg.wasm") },
-  ];
-}
-
 function worker(name, bindings) {
   return {
     name,
@@ -108,10 +97,16 @@ const batchText = fixtures.map((f) => new TextDecoder().decode(f.input)).join("\
 const delivered = fixtures.filter((f) => f.expected.error?.type !== "logpush_validation");
 /** The documents of `transformBatch` that the Worker forwards, one per line. */
 const forwarded = (documents) => documents.split("\n").filter((doc) => doc && !doc.includes('"type":"logpush_validation"'));
-const expectedBulk = (documents) =>
-  forwarded(documents)
-    .map((doc) => `${BULK_ACTION}\n${doc}\n`)
+/** The `_bulk` body the Worker sends for NDJSON text: action (with the record's `_id`) + document. */
+const expectedBulk = (ndjson) => {
+  const records = ndjson.split("\n").filter((line) => line.trim());
+  const documents = transformBatch(ndjson).split("\n");
+  return records
+    .map((record, i) => [record, documents[i]])
+    .filter(([, doc]) => forwarded(doc).length)
+    .map(([record, doc]) => `${bulkAction(record)}\n${doc}\n`)
     .join("");
+};
 
 describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
   before(async () => {
@@ -153,18 +148,18 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     assert.equal(req.url, "/_bulk");
     assert.equal(req.headers["content-type"], "application/x-ndjson");
     assert.equal(req.headers.authorization, "ApiKey abc123");
-    assert.equal(req.body, expectedBulk(transformBatch(batchText)));
+    assert.equal(req.body, expectedBulk(batchText));
 
     const lines = req.body.trimEnd().split("\n");
     assert.equal(lines.length, 2 * delivered.length);
     delivered.forEach((fixture, i) => {
-      assert.equal(lines[2 * i], BULK_ACTION);
+      assert.equal(lines[2 * i], bulkAction(new TextDecoder().decode(fixture.input)));
       assertSameDocument(lines[2 * i + 1], fixture.expected, fixture.name);
     });
   });
 
   test("gzip with Content-Encoding: gzip, and an uncompressed body, give the same delivery", async () => {
-    const expected = expectedBulk(transformBatch(batchText));
+    const expected = expectedBulk(batchText);
     for (const [body, headers] of [
       [gzipSync(batchText), { "Content-Encoding": "gzip", "Content-Type": "application/x-ndjson" }],
       [batchText, { "Content-Type": "application/x-ndjson" }],
@@ -187,9 +182,9 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     for (const req of destination.requests) {
       const lines = req.body.trimEnd().split("\n");
       assert.equal(lines.length % 2, 0);
-      lines.forEach((line, i) => (i % 2 ? JSON.parse(line) : assert.equal(line, BULK_ACTION)));
+      lines.forEach((line, i) => (i % 2 ? JSON.parse(line) : assert.equal(JSON.parse(line).create._index, INDEX)));
     }
-    assert.equal(destination.requests.map((r) => r.body).join(""), expectedBulk(transformBatch(batch)));
+    assert.equal(destination.requests.map((r) => r.body).join(""), expectedBulk(batch));
   });
 
   test("Logpush's validation upload is acknowledged and not forwarded", async () => {
@@ -213,6 +208,20 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     assert.equal(res.status, 401, "the secret in another header");
     assert.equal(destination.requests.length, 0);
     assert.equal((await post("bulk", body)).status, 200, "the right secret");
+  });
+
+  test("a batch sent again gets the same _ids; 409 (already there) counts as delivered", async () => {
+    const first = await post("bulk", gzipSync(batchText));
+    assert.equal(first.status, 200);
+    destination.answer = "bulk-conflict";
+    const again = await post("bulk", gzipSync(batchText));
+    assert.equal(again.status, 200, await again.clone().text());
+    assert.deepEqual(await again.json(), { received: fixtures.length, delivered: delivered.length });
+    assert.equal(destination.requests.length, 2);
+    assert.equal(destination.requests[1].body, destination.requests[0].body);
+    const ids = destination.requests[0].body.split("\n").filter((_, i) => i % 2 === 0 && _).map((line) => JSON.parse(line).create._id);
+    assert.equal(new Set(ids).size, delivered.length, "one _id per record");
+    for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{43}$/);
   });
 
   test("destination down or failing: 5xx, so Logpush retries", async () => {
