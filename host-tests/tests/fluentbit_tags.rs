@@ -186,6 +186,27 @@ fn records_of_alternating_tags_each_get_their_own() {
     }
 }
 
+#[test]
+fn changing_tags_do_not_grow_memory() {
+    let mut normalizer = instance();
+    let tags = [
+        "cloudflare.http_requests",
+        "cloudflare.logs",
+        "logpush.dns_logs.zone-a",
+        "logpush.firewall_events.a-much-longer-zone-name-than-the-others",
+    ];
+    let mut warmed_size = 0;
+    for call in 0..10_000 {
+        if call == 100 {
+            warmed_size = normalizer.memory_size_bytes();
+        }
+        let tag = tags[call % tags.len()];
+        let document = filter(&mut normalizer, tag, HTTP_RECORD);
+        assert!(document.is_object(), "call {call}");
+    }
+    assert_eq!(normalizer.memory_size_bytes(), warmed_size);
+}
+
 /// The module with `cfecs_fluentbit` called directly, so that the tag argument can be any
 /// pointer and length (the reference host only passes tags it copied in).
 struct RawFilter {
