@@ -43,6 +43,18 @@ impl Options {
         }
         Ok(options)
     }
+
+    /// These options with the dataset a Fluent Bit tag names forced, as the `dataset` option
+    /// does: the first dot-separated part of `tag` that is exactly a Logpush dataset name
+    /// (`cloudflare.http_requests`, `logpush.dns_logs.zone-a`). `None` when no part is one
+    /// (`cloudflare.logs`, `cloudflare.http_requests_old`): the options apply unchanged.
+    pub fn for_tag(&self, tag: &[u8]) -> Option<Options> {
+        let dataset = tag
+            .split(|&b| b == b'.')
+            .filter_map(|part| std::str::from_utf8(part).ok())
+            .find(|part| Schema::is_dataset(part))?;
+        Some(Options { dataset: Some(dataset.to_owned()), ..self.clone() })
+    }
 }
 
 fn dataset_option(field: &Field) -> Result<Option<String>, String> {
@@ -73,5 +85,23 @@ mod tests {
         assert!(Options::from_json(r#"{"keep_message":"yes"}"#).is_err());
         assert!(Options::from_json(r#"{"max_record_bytes":0}"#).is_err());
         assert!(Options::from_json("[]").is_err());
+    }
+
+    #[test]
+    fn a_tag_part_naming_a_dataset_forces_it() {
+        let options = Options { keep_message: false, max_record_bytes: 10, ..Options::default() };
+        let forced = |tag: &str| options.for_tag(tag.as_bytes()).map(|o| o.dataset);
+        assert_eq!(forced("cloudflare.http_requests"), Some(Some("http_requests".into())));
+        assert_eq!(forced("logpush.dns_logs.zone-a"), Some(Some("dns_logs".into())));
+        assert_eq!(forced("firewall_events"), Some(Some("firewall_events".into())));
+        // The first part that names one wins.
+        assert_eq!(forced("dns_logs.http_requests"), Some(Some("dns_logs".into())));
+        for tag in ["", ".", "cloudflare.logs", "cloudflare.http_requests_old", "cloudflare.HTTP_REQUESTS", "auto", "cloudflare.http_requests "] {
+            assert_eq!(forced(tag), None, "{tag:?}");
+        }
+        assert_eq!(options.for_tag(b"\xff.http_requests").map(|o| o.dataset), Some(Some("http_requests".into())));
+        // The other options are kept.
+        let kept = options.for_tag(b"cloudflare.dns_logs").unwrap();
+        assert_eq!((kept.keep_message, kept.max_record_bytes), (false, 10));
     }
 }

@@ -10,7 +10,8 @@ use cloudflare_ecs_cli::{WasmModule, WasmNormalizer};
 
 pub use cloudflare_ecs_fixtures::{Fixture, Mismatches, load_bad_inputs, load_fixtures};
 
-fn module_path() -> PathBuf {
+/// `dist/cloudflare_ecs.wasm`, the module under test.
+pub fn module_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist/cloudflare_ecs.wasm")
 }
 

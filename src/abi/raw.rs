@@ -22,11 +22,34 @@ struct State {
     last_error: Vec<u8>,
     /// Fluent Bit never frees what a filter returns, so one buffer is reused for every call.
     fluentbit_out: Vec<u8>,
+    fluentbit_tag: TagNormalizer,
     /// The buffer outputs are written into, when the host is not holding it: handed out by
     /// `cfecs_transform(_batch)` and taken back by `cfecs_free`, rather than allocated,
     /// shrunk (copied) and freed for every record.
     out: Vec<u8>,
     out_lent: bool,
+}
+
+/// The last tag `cfecs_fluentbit` was called with, and the normalizer for the dataset it
+/// names, if it names one. Tags change from chunk to chunk at most, so records of one tag
+/// pay a comparison, not an options lookup.
+#[derive(Default)]
+struct TagNormalizer {
+    tag: Vec<u8>,
+    /// `None`: the tag names no dataset, and the configured normalizer applies.
+    forced: Option<Normalizer>,
+}
+
+impl TagNormalizer {
+    /// The normalizer for records of `tag`: `configured` with the dataset the tag names forced.
+    fn for_tag<'a>(&'a mut self, tag: &[u8], configured: &'a Normalizer) -> &'a Normalizer {
+        if self.tag != tag {
+            self.tag.clear();
+            self.tag.extend_from_slice(tag);
+            self.forced = configured.options().for_tag(tag).map(Normalizer::new);
+        }
+        self.forced.as_ref().unwrap_or(configured)
+    }
 }
 
 /// Outputs whose buffer grew larger than this get one of their own, freed by `cfecs_free`, so
@@ -113,6 +136,8 @@ pub extern "C" fn cfecs_configure(ptr: u32, len: u32) -> i32 {
     STATE.with_borrow_mut(|state| match result {
         Ok(options) => {
             state.normalizer = Normalizer::new(options);
+            // The tag's normalizer was made from the previous options.
+            state.fluentbit_tag = TagNormalizer::default();
             state.last_error.clear();
             0
         }
@@ -161,18 +186,21 @@ pub extern "C" fn cfecs_transform_batch(ptr: u32, len: u32) -> i64 {
 
 /// Fluent Bit's `filter_wasm` entry point (JSON event format): the record body in, a
 /// NUL-terminated JSON object out, owned by the module until the next call. Fluent Bit
-/// calls with `record_ptr = 0` when it could not copy the record into the module's heap.
+/// calls with `record_ptr = 0` when it could not copy the record into the module's heap,
+/// and likewise `tag_ptr = 0`. A tag with a dot-separated part that is a dataset name
+/// (`cloudflare.http_requests`) forces that dataset; a tag outside memory is no tag.
 #[unsafe(no_mangle)]
 pub extern "C" fn cfecs_fluentbit(
-    _tag_ptr: u32,
-    _tag_len: u32,
+    tag_ptr: u32,
+    tag_len: u32,
     _time_sec: u32,
     _time_nsec: u32,
     record_ptr: u32,
     record_len: u32,
 ) -> u32 {
     STATE.with_borrow_mut(|state| {
-        let State { normalizer, fluentbit_out, .. } = state;
+        let State { normalizer, fluentbit_out, fluentbit_tag, .. } = state;
+        let normalizer = fluentbit_tag.for_tag(input(tag_ptr, tag_len).unwrap_or_default(), normalizer);
         fluentbit_out.clear();
         match input(record_ptr, record_len).filter(|_| record_ptr != 0) {
             Some(record) => normalizer.normalize_into(record, fluentbit_out),
