@@ -52,7 +52,7 @@ impl Options {
         let dataset = tag
             .split(|&b| b == b'.')
             .filter_map(|part| std::str::from_utf8(part).ok())
-            .find(|part| Schema::is_dataset(part))?;
+            .find(|part| crate::datasets::is_dataset(part))?;
         Some(Options { dataset: Some(dataset.to_owned()), ..self.clone() })
     }
 }
