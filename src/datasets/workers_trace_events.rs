@@ -113,7 +113,8 @@ fn event<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
             },
             "Request" => nested(doc, &entry, &["URL", "Method"], |doc, part| match (part.key(), part.as_str()) {
                 ("URL", Some(text)) => {
-                    full_url(doc, text, true);
+                    full_url(doc, &text, true);
+                    doc.put_str("url.original", text);
                     true
                 }
                 ("Method", Some(method)) => {
@@ -175,49 +176,50 @@ fn script_version<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
     }
 }
 
-/// `url.*` from an absolute URL (`url.original` and `url.full`, scheme, domain and its
+/// `url.*` but `url.original` from an absolute URL (`url.full`, scheme, domain and its
 /// public-suffix parts, port, path, query, fragment, extension, user name), also the
-/// `destination.*` domain when `destination`. Text that is not an absolute URL is
-/// `url.original`, split as a request target.
-pub(super) fn full_url<'a>(doc: &mut Doc<'a>, text: Cow<'a, str>, destination: bool) {
+/// `destination.*` domain when `destination`. Text that is not an absolute URL is split as a
+/// request target. Shared by the edge datasets whose records hold full URLs (`page_shield_events`,
+/// `sinkhole_http_logs`, `zaraz_events`).
+#[allow(clippy::ptr_arg, reason = "borrowed or owned decides whether the parts can borrow from the record")]
+pub(super) fn full_url<'a>(doc: &mut Doc<'a>, text: &Cow<'a, str>, destination: bool) {
     if text.is_empty() {
         return;
     }
-    let (path, query, fragment) = match url::parse(&text) {
+    let (path, query, fragment) = match url::parse(text) {
         Some(parsed) => {
-            doc.put_derived("url.scheme", &text, parsed.scheme);
+            doc.put_derived("url.scheme", text, parsed.scheme);
             let domain = parsed.domain.strip_suffix('.').unwrap_or(parsed.domain);
             if url::is_ip_literal(domain) {
-                doc.put_derived("url.domain", &text, domain);
+                doc.put_derived("url.domain", text, domain);
             } else {
                 let sets: &[&DomainFields] = if destination { &[&URL, &DESTINATION] } else { &[&URL] };
-                doc.domains(sets, slice_of(&text, domain));
+                doc.domains(sets, slice_of(text, domain));
             }
             if let Some(port) = parsed.port {
                 doc.put("url.port", Value::Int(i64::from(port)));
             }
             if let Some(username) = parsed.username {
-                doc.put_derived("url.username", &text, username);
+                doc.put_derived("url.username", text, username);
             }
             doc.put_str("url.full", text.clone());
             (parsed.path, parsed.query, parsed.fragment)
         }
         None => {
-            let target = url::split_target(&text);
+            let target = url::split_target(text);
             (target.path, target.query, target.fragment)
         }
     };
-    doc.put_derived("url.path", &text, path);
+    doc.put_derived("url.path", text, path);
     if let Some(extension) = url::extension(path) {
-        doc.put_derived("url.extension", &text, extension);
+        doc.put_derived("url.extension", text, extension);
     }
     if let Some(query) = query {
-        doc.put_derived("url.query", &text, query);
+        doc.put_derived("url.query", text, query);
     }
     if let Some(fragment) = fragment {
-        doc.put_derived("url.fragment", &text, fragment);
+        doc.put_derived("url.fragment", text, fragment);
     }
-    doc.put_str("url.original", text);
 }
 
 #[cfg(test)]
