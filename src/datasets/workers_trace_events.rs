@@ -179,8 +179,9 @@ fn script_version<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
 /// `url.*` but `url.original` from an absolute URL (`url.full`, scheme, domain and its
 /// public-suffix parts, port, path, query, fragment, extension, user name), also the
 /// `destination.*` domain when `destination`. Text that is not an absolute URL is split as a
-/// request target. Shared by the edge datasets whose records hold full URLs (`page_shield_events`,
-/// `sinkhole_http_logs`, `zaraz_events`).
+/// request target when it is one (`/path?query`), else left to `url.original`. Shared by the
+/// edge datasets whose records hold full URLs (`page_shield_events`, `sinkhole_http_logs`,
+/// `zaraz_events`).
 #[allow(clippy::ptr_arg, reason = "borrowed or owned decides whether the parts can borrow from the record")]
 pub(super) fn full_url<'a>(doc: &mut Doc<'a>, text: &Cow<'a, str>, destination: bool) {
     if text.is_empty() {
@@ -205,10 +206,11 @@ pub(super) fn full_url<'a>(doc: &mut Doc<'a>, text: &Cow<'a, str>, destination: 
             doc.put_str("url.full", text.clone());
             (parsed.path, parsed.query, parsed.fragment)
         }
-        None => {
+        None if text.starts_with('/') => {
             let target = url::split_target(text);
             (target.path, target.query, target.fragment)
         }
+        None => return,
     };
     doc.put_derived("url.path", text, path);
     if let Some(extension) = url::extension(path) {
