@@ -12,6 +12,7 @@
 
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
+use super::workers_trace_events::keyword_text;
 use crate::doc::Doc;
 use crate::ecs::time::Unit;
 use crate::record::Field;
@@ -40,12 +41,14 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
-            "Type" => doc.keyword("error.type", field),
+            "Type" => keyword_text(doc, &["error.type"], field),
             "ClientIPASN" => _ = doc.integer_at(&["source.as.number", "client.as.number"], field),
             "ClientIPASNDescription" => {
-                doc.keyword_at(&["source.as.organization.name", "client.as.organization.name"], field)
+                keyword_text(doc, &["source.as.organization.name", "client.as.organization.name"], field)
             }
-            "ClientIPCountry" => doc.keyword_at(&["source.geo.country_iso_code", "client.geo.country_iso_code"], field),
+            "ClientIPCountry" => {
+                keyword_text(doc, &["source.geo.country_iso_code", "client.geo.country_iso_code"], field)
+            }
             _ => doc.vendor(field),
         }
     }

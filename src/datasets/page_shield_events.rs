@@ -20,6 +20,7 @@ use super::request::{referrer, string};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use super::workers_trace_events::full_url;
+use super::workers_trace_events::keyword_text;
 use crate::doc::{DESTINATION, Doc, URL, slice_of};
 use crate::ecs::{time::Unit, url};
 use crate::record::Field;
@@ -59,9 +60,9 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
                         event_type = &["allowed"];
                     }
                 }
-                doc.keyword("event.action", field);
+                keyword_text(doc, &["event.action"], field);
             }
-            "PolicyID" => doc.keyword("rule.id", field),
+            "PolicyID" => keyword_text(doc, &["rule.id"], field),
             "PageURL" => referrer(doc, field),
             "URL" => resource = string(doc, field),
             "URLHost" => url_host = Some(field),

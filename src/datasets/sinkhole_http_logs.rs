@@ -28,6 +28,7 @@ use super::request::{UrlFields, client_ip, referrer, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use super::workers_trace_events::full_url;
+use super::workers_trace_events::keyword_text;
 use crate::doc::{DESTINATION, Doc, Endpoint, slice_of};
 use crate::ecs::{time::Unit, url};
 use crate::record::Field;
@@ -72,10 +73,10 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
             "SrcAddr" => client_ip(doc, field),
             "DestAddr" => doc.endpoint_ip(Endpoint::Destination, field),
-            "Method" => doc.keyword("http.request.method", field),
+            "Method" => keyword_text(doc, &["http.request.method"], field),
             "Referrer" => referrer(doc, field),
             "UserAgent" => user_agent(doc, field),
-            "Body" => doc.keyword("http.request.body.content", field),
+            "Body" => keyword_text(doc, &["http.request.body.content"], field),
             "BodyLength" => doc.integer("http.request.body.bytes", field),
             "Username" => {
                 if let Some(name) = string(doc, field) {

@@ -20,6 +20,7 @@
 
 use std::borrow::Cow;
 
+use super::request::string;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::{DESTINATION, Doc, DomainFields, URL, Value, slice_of};
@@ -55,8 +56,8 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "EventTimestampMs" => doc.timestamp("@timestamp", field, Unit::Millis),
-            "ScriptName" => doc.keyword("service.name", field),
-            "EventType" => doc.keyword("event.action", field),
+            "ScriptName" => keyword_text(doc, &["service.name"], field),
+            "EventType" => keyword_text(doc, &["event.action"], field),
             "Outcome" => failed = outcome(doc, field),
             "Event" => event(doc, field),
             "ScriptVersion" => script_version(doc, field),
@@ -77,7 +78,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
 /// `event.outcome` and `event.reason` of `Outcome`; whether the invocation failed.
 fn outcome<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> bool {
     let Some(text) = field.as_str() else {
-        doc.keyword("event.reason", field);
+        keyword_text(doc, &["event.reason"], field);
         return false;
     };
     let outcome = match text.as_ref() {
@@ -173,6 +174,17 @@ fn script_version<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
     }
     if !rest.is_empty() {
         doc.vendor_object(field.key_cow(), &rest);
+    }
+}
+
+/// A keyword ECS field from a string field, at every path. ECS keywords are strings: anything
+/// else (a number, a boolean, an object) is a bad field, kept under `cloudflare.*`. Shared by
+/// the edge datasets.
+pub(super) fn keyword_text<'a>(doc: &mut Doc<'a>, paths: &[&'static str], field: &Field<'a>) {
+    if let Some(text) = string(doc, field) {
+        for path in paths {
+            doc.put_str(path, text.clone());
+        }
     }
 }
 
