@@ -3,13 +3,14 @@
 //!
 //! As in Elastic's `workers_trace` pipeline: `event.category` `web`, `event.action` the
 //! event type (`fetch`, `scheduled`, `queue`, …), `event.type` `info` (with `error` when the
-//! invocation failed), and from a `fetch` event's `Event` object the Ray ID as `event.id`,
-//! the request's URL as `url.*`, its method and the response status as `http.*`. Unlike
-//! Elastic, which only knows `ok` and `exception`, every documented `Outcome` gets an
-//! `event.outcome`: `ok` is `success`; an exception, an exceeded CPU or memory limit, a
-//! missing script and the platform's own refusals (`killSwitch`, `loadShed`, `daemonDown`)
-//! are `failure`; a client that went away (`canceled`, `responseStreamDisconnected`) says
-//! nothing of the Worker and is `unknown`, as is `unknown`. The raw value is `event.reason`.
+//! invocation failed), and from a `fetch` event's `Event` object the Ray ID as `event.id`
+//! (and `http.request.id`), the request's URL as `url.*`, its method and the response status
+//! as `http.*`. Unlike Elastic, which only knows `ok` and `exception`, every documented
+//! `Outcome` gets an `event.outcome`: `ok` is `success`; an exception, an exceeded CPU,
+//! memory or wall-time limit, a missing script and the platform's own refusals
+//! (`killSwitch`, `loadShed`, `daemonDown`) are `failure`; a client that went away
+//! (`canceled`, `responseStreamDisconnected`) says nothing of the Worker and is `unknown`, as
+//! is `unknown`. The raw value is `event.reason`.
 //!
 //! `ScriptName` is `service.name`, the version's `Id` `service.version`. `WallTimeMs` (how
 //! long the invocation's context was open) also gives `event.duration`. `Logs`, `Exceptions`,
@@ -17,6 +18,9 @@
 //! nested deeper than the document's depth limit become JSON text). What `Event` holds
 //! besides the fields copied to ECS is kept as `cloudflare.Event.*` (a `Request` or
 //! `Response` with more than those fields whole, besides).
+//!
+//! Two helpers of the other edge datasets live here too: `keyword_text` (a keyword ECS field
+//! from strings only) and `full_url` (`url.*` from a full URL).
 
 use std::borrow::Cow;
 
