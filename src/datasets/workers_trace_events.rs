@@ -1,27 +1,254 @@
-//! `workers_trace_events`: One record per Worker invocation (logs, exceptions, outcome).
+//! `workers_trace_events`: one record per Worker invocation: the script, the event that
+//! triggered it, its outcome, and what it logged and threw.
 //!
-//! No ECS mapping yet: records give `unsupported_dataset` error documents.
+//! As in Elastic's `workers_trace` pipeline: `event.category` `web`, `event.action` the
+//! event type (`fetch`, `scheduled`, `queue`, …), `event.type` `info` (with `error` when the
+//! invocation failed), and from a `fetch` event's `Event` object the Ray ID as `event.id`
+//! (and `http.request.id`), the request's URL as `url.*`, its method and the response status
+//! as `http.*`. Unlike Elastic, which only knows `ok` and `exception`, every documented
+//! `Outcome` gets an `event.outcome`: `ok` is `success`; an exception, an exceeded CPU,
+//! memory or wall-time limit, a missing script and the platform's own refusals
+//! (`killSwitch`, `loadShed`, `daemonDown`) are `failure`; a client that went away
+//! (`canceled`, `responseStreamDisconnected`) says nothing of the Worker and is `unknown`, as
+//! is `unknown`. The raw value is `event.reason`.
+//!
+//! `ScriptName` is `service.name`, the version's `Id` `service.version`. `WallTimeMs` (how
+//! long the invocation's context was open) also gives `event.duration`. `Logs`, `Exceptions`,
+//! the CPU and wall times, tags and dispatch namespace stay under `cloudflare.*` (values
+//! nested deeper than the document's depth limit become JSON text). What `Event` holds
+//! besides the fields copied to ECS is kept as `cloudflare.Event.*` (a `Request` or
+//! `Response` with more than those fields whole, besides).
+//!
+//! Two helpers of the other edge datasets live here too: `keyword_text` (a keyword ECS field
+//! from strings only) and `full_url` (`url.*` from a full URL).
 
+use std::borrow::Cow;
+
+use super::request::string;
 use super::schema::Kind::*;
-use super::schema::{Schema, field};
+use super::schema::{Schema, ecs, kept};
+use crate::doc::{DESTINATION, Doc, DomainFields, URL, Value, slice_of};
+use crate::ecs::{time::Unit, url};
+use crate::record::Field;
 
 pub const SCHEMA: Schema = Schema {
     dataset: "workers_trace_events",
     variant: "",
     fields: &[
-        field("CPUTimeMs", Int),
-        field("DispatchNamespace", Str),
-        field("Entrypoint", Str),
-        field("Event", Object),
-        field("EventTimestampMs", EpochMs),
-        field("EventType", Str),
-        field("Exceptions", Objects),
-        field("Logs", Objects),
-        field("Outcome", Str),
-        field("ScriptName", Str),
-        field("ScriptTags", Strs),
-        field("ScriptVersion", Object),
-        field("WallTimeMs", Int),
+        kept("CPUTimeMs", Int),
+        kept("DispatchNamespace", Str),
+        kept("Entrypoint", Str),
+        kept("Event", Object),
+        ecs("EventTimestampMs", EpochMs),
+        ecs("EventType", Str),
+        kept("Exceptions", Objects),
+        kept("Logs", Objects),
+        ecs("Outcome", Str),
+        ecs("ScriptName", Str),
+        kept("ScriptTags", Strs),
+        kept("ScriptVersion", Object),
+        kept("WallTimeMs", Int),
     ],
-    mapping: None,
+    mapping: Some(map),
 };
+
+pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
+    doc.put_const("event.kind", "event");
+    doc.put_list("event.category", &["web"]);
+
+    let mut failed = false;
+    for field in fields {
+        match field.key() {
+            "EventTimestampMs" => doc.timestamp("@timestamp", field, Unit::Millis),
+            "ScriptName" => keyword_text(doc, &["service.name"], field),
+            "EventType" => keyword_text(doc, &["event.action"], field),
+            "Outcome" => failed = outcome(doc, field),
+            "Event" => event(doc, field),
+            "ScriptVersion" => script_version(doc, field),
+            "WallTimeMs" => match field.as_i64().filter(|&ms| ms >= 0) {
+                Some(ms) => {
+                    doc.put("event.duration", Value::Int(ms.saturating_mul(1_000_000)));
+                    doc.vendor(field);
+                }
+                None if crate::json::is_empty_value(field.raw()) => {}
+                None => doc.bad_field(field, "expected a number of milliseconds"),
+            },
+            _ => doc.vendor(field),
+        }
+    }
+    doc.put_list("event.type", if failed { &["info", "error"] } else { &["info"] });
+}
+
+/// `event.outcome` and `event.reason` of `Outcome`; whether the invocation failed.
+fn outcome<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> bool {
+    let Some(text) = field.as_str() else {
+        keyword_text(doc, &["event.reason"], field);
+        return false;
+    };
+    let outcome = match text.as_ref() {
+        "ok" => "success",
+        "exception" | "exceededCpu" | "exceededMemory" | "exceededWallTime" | "scriptNotFound" | "killSwitch"
+        | "loadShed" | "daemonDown" => "failure",
+        "" => "",
+        _ => "unknown",
+    };
+    doc.put_str("event.outcome", outcome);
+    doc.put_str("event.reason", text);
+    outcome == "failure"
+}
+
+/// The triggering event: `RayID`, and a fetch's `Request` (`URL`, `Method`) and `Response`
+/// (`Status`) to ECS; the rest kept as `cloudflare.Event.*`.
+fn event<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
+    let Some(entries) = field.as_object() else {
+        return if !crate::json::is_empty_value(field.raw()) {
+            doc.bad_field(field, "expected an object")
+        };
+    };
+    let mut rest = Vec::new();
+    for entry in entries {
+        let used = match entry.key() {
+            "RayID" => match entry.as_str() {
+                Some(ray) => {
+                    doc.put_str("http.request.id", ray.clone());
+                    doc.put_str("event.id", ray);
+                    true
+                }
+                None => false,
+            },
+            "Request" => nested(doc, &entry, &["URL", "Method"], |doc, part| match (part.key(), part.as_str()) {
+                ("URL", Some(text)) => {
+                    full_url(doc, &text, true);
+                    doc.put_str("url.original", text);
+                    true
+                }
+                ("Method", Some(method)) => {
+                    doc.put_str("http.request.method", method);
+                    true
+                }
+                _ => false,
+            }),
+            "Response" => nested(doc, &entry, &["Status"], |doc, part| match part.key() {
+                "Status" if part.as_i64().is_some() => {
+                    doc.integer("http.response.status_code", part);
+                    true
+                }
+                _ => false,
+            }),
+            _ => false,
+        };
+        if !used {
+            rest.push(entry);
+        }
+    }
+    if !rest.is_empty() {
+        doc.vendor_object(field.key_cow(), &rest);
+    }
+}
+
+/// Puts the `known` members of an object with `use_part`; whether it used them all (else the
+/// object is to be kept whole, besides).
+fn nested<'a>(
+    doc: &mut Doc<'a>,
+    field: &Field<'a>,
+    known: &[&str],
+    use_part: impl Fn(&mut Doc<'a>, &Field<'a>) -> bool,
+) -> bool {
+    let Some(parts) = field.as_object() else {
+        return false;
+    };
+    let mut all = true;
+    for part in &parts {
+        all &= known.contains(&part.key()) && use_part(doc, part);
+    }
+    all
+}
+
+/// `ScriptVersion`: its `Id` as `service.version`, the rest (`Tag`, `Message`) kept.
+fn script_version<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
+    let Some(entries) = field.as_object() else {
+        return doc.vendor(field);
+    };
+    let mut rest = Vec::new();
+    for entry in entries {
+        match (entry.key(), entry.as_str()) {
+            ("Id", Some(id)) => doc.put_str("service.version", id),
+            _ => rest.push(entry),
+        }
+    }
+    if !rest.is_empty() {
+        doc.vendor_object(field.key_cow(), &rest);
+    }
+}
+
+/// A keyword ECS field from a string field, at every path. ECS keywords are strings: anything
+/// else (a number, a boolean, an object) is a bad field, kept under `cloudflare.*`. Shared by
+/// the edge datasets.
+pub(super) fn keyword_text<'a>(doc: &mut Doc<'a>, paths: &[&'static str], field: &Field<'a>) {
+    if let Some(text) = string(doc, field) {
+        for path in paths {
+            doc.put_str(path, text.clone());
+        }
+    }
+}
+
+/// `url.*` but `url.original` from an absolute URL (`url.full`, scheme, domain and its
+/// public-suffix parts, port, path, query, fragment, extension, user name), also the
+/// `destination.*` domain when `destination`. Text that is not an absolute URL is split as a
+/// request target when it is one (`/path?query`), else left to `url.original`. Shared by the
+/// edge datasets whose records hold full URLs (`page_shield_events`, `sinkhole_http_logs`,
+/// `zaraz_events`).
+#[allow(clippy::ptr_arg, reason = "borrowed or owned decides whether the parts can borrow from the record")]
+pub(super) fn full_url<'a>(doc: &mut Doc<'a>, text: &Cow<'a, str>, destination: bool) {
+    if text.is_empty() {
+        return;
+    }
+    let (path, query, fragment) = match url::parse(text) {
+        Some(parsed) => {
+            doc.put_derived("url.scheme", text, parsed.scheme);
+            let domain = parsed.domain.strip_suffix('.').unwrap_or(parsed.domain);
+            if url::is_ip_literal(domain) {
+                doc.put_derived("url.domain", text, domain);
+            } else {
+                let sets: &[&DomainFields] = if destination { &[&URL, &DESTINATION] } else { &[&URL] };
+                doc.domains(sets, slice_of(text, domain));
+            }
+            if let Some(port) = parsed.port {
+                doc.put("url.port", Value::Int(i64::from(port)));
+            }
+            if let Some(username) = parsed.username {
+                doc.put_derived("url.username", text, username);
+            }
+            doc.put_str("url.full", text.clone());
+            (parsed.path, parsed.query, parsed.fragment)
+        }
+        None if text.starts_with('/') => {
+            let target = url::split_target(text);
+            (target.path, target.query, target.fragment)
+        }
+        None => return,
+    };
+    doc.put_derived("url.path", text, path);
+    if let Some(extension) = url::extension(path) {
+        doc.put_derived("url.extension", text, extension);
+    }
+    if let Some(query) = query {
+        doc.put_derived("url.query", text, query);
+    }
+    if let Some(fragment) = fragment {
+        doc.put_derived("url.fragment", text, fragment);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::detect;
+    use crate::record::parse_fields;
+
+    #[test]
+    fn detected() {
+        let record = r#"{"EventTimestampMs":1772446507123,"EventType":"fetch","Outcome":"ok","ScriptName":"api-router","Logs":[],"Exceptions":[]}"#;
+        let schema = detect(&parse_fields(record).unwrap()).map(|s| s.name());
+        assert_eq!(schema.as_deref(), Some("workers_trace_events"));
+    }
+}
