@@ -241,7 +241,7 @@ fn int(name: &str, rng: &mut Rng) -> u64 {
 fn text(name: &str, rng: &mut Rng) -> String {
     let lower = name.to_ascii_lowercase();
     let ends = |suffixes: &[&str]| suffixes.iter().any(|s| lower.ends_with(s));
-    if ends(&["ip", "ipaddress", "ipv4", "ipv6", "address"]) && !lower.contains("email") {
+    if ends(&["ip", "ipaddress", "ipv4", "ipv6", "address", "addr"]) && !lower.contains("email") {
         rng.ip()
     } else if lower.contains("email") {
         format!("{}@{}", rng.pick(&["alice", "bob", "carol", "it-admin"]), rng.pick(&["example.com", "acme.io"]))

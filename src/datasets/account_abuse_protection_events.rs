@@ -17,7 +17,6 @@
 use super::request::{UrlFields, client_ip, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::workers_trace_events::keyword_text;
 use crate::doc::Doc;
 use crate::ecs::time::Unit;
 use crate::record::Field;
@@ -63,13 +62,13 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
                 if let Some(event) = field.as_str() {
                     categories = categorize(&event);
                 }
-                keyword_text(doc, &["event.action"], field);
+                doc.keyword_at(&["event.action"], field);
             }
             "AuthenticationStatus" => {
                 if let Some(status) = field.as_str() {
                     doc.put_str("event.outcome", outcome(&status));
                 }
-                keyword_text(doc, &["event.reason"], field);
+                doc.keyword_at(&["event.reason"], field);
             }
             "UserID" | "Email" => {
                 if let Some(user) = string(doc, field) {
@@ -79,12 +78,12 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             }
             "ClientIP" => client_ip(doc, field),
             "ClientASN" => _ = doc.integer_at(&["source.as.number", "client.as.number"], field),
-            "ClientCity" => keyword_text(doc, &["source.geo.city_name", "client.geo.city_name"], field),
+            "ClientCity" => doc.keyword_at(&["source.geo.city_name", "client.geo.city_name"], field),
             "ClientCountry" => {
-                keyword_text(doc, &["source.geo.country_iso_code", "client.geo.country_iso_code"], field)
+                doc.keyword_at(&["source.geo.country_iso_code", "client.geo.country_iso_code"], field)
             }
             "Host" => request.host = string(doc, field),
-            "RayID" => keyword_text(doc, &["http.request.id", "event.id"], field),
+            "RayID" => doc.keyword_at(&["http.request.id", "event.id"], field),
             "UserAgent" => user_agent(doc, field),
             "JA4" => {
                 if let Some(ja4) = field.as_str() {

@@ -12,7 +12,6 @@
 
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::workers_trace_events::keyword_text;
 use crate::doc::Doc;
 use crate::ecs::time::Unit;
 use crate::record::Field;
@@ -41,13 +40,13 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
-            "Type" => keyword_text(doc, &["error.type"], field),
+            "Type" => doc.keyword_at(&["error.type"], field),
             "ClientIPASN" => _ = doc.integer_at(&["source.as.number", "client.as.number"], field),
             "ClientIPASNDescription" => {
-                keyword_text(doc, &["source.as.organization.name", "client.as.organization.name"], field)
+                doc.keyword_at(&["source.as.organization.name", "client.as.organization.name"], field)
             }
             "ClientIPCountry" => {
-                keyword_text(doc, &["source.geo.country_iso_code", "client.geo.country_iso_code"], field)
+                doc.keyword_at(&["source.geo.country_iso_code", "client.geo.country_iso_code"], field)
             }
             _ => doc.vendor(field),
         }

@@ -16,11 +16,9 @@
 //! where Elastic's `page_shield_events` pipeline says `network`/`info` for every report and
 //! copies `Host` to `host.name`, which ECS keeps for the machine the event happened on.
 
-use super::request::{referrer, string};
+use super::request::{full_url, referrer, string};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::workers_trace_events::full_url;
-use super::workers_trace_events::keyword_text;
 use crate::doc::{DESTINATION, Doc, URL, slice_of};
 use crate::ecs::{time::Unit, url};
 use crate::record::Field;
@@ -60,9 +58,9 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
                         event_type = &["allowed"];
                     }
                 }
-                keyword_text(doc, &["event.action"], field);
+                doc.keyword_at(&["event.action"], field);
             }
-            "PolicyID" => keyword_text(doc, &["rule.id"], field),
+            "PolicyID" => doc.keyword_at(&["rule.id"], field),
             "PageURL" => referrer(doc, field),
             "URL" => resource = string(doc, field),
             "URLHost" => url_host = Some(field),

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use crate::doc::{DESTINATION, Doc, URL, Value, slice_of};
+use crate::doc::{DESTINATION, Doc, DomainFields, URL, Value, slice_of};
 use crate::ecs::{protocol, url, user_agent};
 use crate::record::Field;
 
@@ -81,6 +81,52 @@ impl<'a> UrlFields<'a> {
         if let Some(full) = full {
             doc.put_str("url.full", full);
         }
+    }
+}
+
+/// `url.*` but `url.original` from an absolute URL (`url.full`, scheme, domain and its
+/// public-suffix parts, port, path, query, fragment, extension, user name), also the
+/// `destination.*` domain when `destination`. Text that is not an absolute URL is split as a
+/// request target when it is one (`/path?query`), else left to `url.original`. 
+#[allow(clippy::ptr_arg, reason = "borrowed or owned decides whether the parts can borrow from the record")]
+pub(super) fn full_url<'a>(doc: &mut Doc<'a>, text: &Cow<'a, str>, destination: bool) {
+    if text.is_empty() {
+        return;
+    }
+    let (path, query, fragment) = match url::parse(text) {
+        Some(parsed) => {
+            doc.put_derived("url.scheme", text, parsed.scheme);
+            let domain = parsed.domain.strip_suffix('.').unwrap_or(parsed.domain);
+            if url::is_ip_literal(domain) {
+                doc.put_derived("url.domain", text, domain);
+            } else {
+                let sets: &[&DomainFields] = if destination { &[&URL, &DESTINATION] } else { &[&URL] };
+                doc.domains(sets, slice_of(text, domain));
+            }
+            if let Some(port) = parsed.port {
+                doc.put("url.port", Value::Int(i64::from(port)));
+            }
+            if let Some(username) = parsed.username {
+                doc.put_derived("url.username", text, username);
+            }
+            doc.put_str("url.full", text.clone());
+            (parsed.path, parsed.query, parsed.fragment)
+        }
+        None if text.starts_with('/') => {
+            let target = url::split_target(text);
+            (target.path, target.query, target.fragment)
+        }
+        None => return,
+    };
+    doc.put_derived("url.path", text, path);
+    if let Some(extension) = url::extension(path) {
+        doc.put_derived("url.extension", text, extension);
+    }
+    if let Some(query) = query {
+        doc.put_derived("url.query", text, query);
+    }
+    if let Some(fragment) = fragment {
+        doc.put_derived("url.fragment", text, fragment);
     }
 }
 

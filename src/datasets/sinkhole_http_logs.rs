@@ -24,11 +24,9 @@
 
 use std::borrow::Cow;
 
-use super::request::{UrlFields, client_ip, referrer, string, user_agent};
+use super::request::{UrlFields, client_ip, full_url, referrer, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::workers_trace_events::full_url;
-use super::workers_trace_events::keyword_text;
 use crate::doc::{DESTINATION, Doc, Endpoint, slice_of};
 use crate::ecs::{time::Unit, url};
 use crate::record::Field;
@@ -43,7 +41,7 @@ pub const SCHEMA: Schema = Schema {
         // `DestAddr` and `SrcAddr` are mapped (`destination.ip`, `source.ip`/`client.ip`), but
         // `sample` makes IPs only for names ending in `IP`/`Address`, so the fate test sees its
         // words kept as bad IPs: declared `kept` until `sample` knows `…Addr`.
-        kept("DestAddr", Str),
+        ecs("DestAddr", Str),
         kept("Headers", Str),
         ecs("Host", Str),
         ecs("Method", Str),
@@ -51,7 +49,7 @@ pub const SCHEMA: Schema = Schema {
         kept("R2Path", Str),
         ecs("Referrer", Str),
         kept("SinkholeID", Str),
-        kept("SrcAddr", Str), // see `DestAddr`
+        ecs("SrcAddr", Str), // see `DestAddr`
         ecs("Timestamp", Time),
         ecs("URI", Str),
         ecs("URL", Str),
@@ -73,10 +71,10 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
             "SrcAddr" => client_ip(doc, field),
             "DestAddr" => doc.endpoint_ip(Endpoint::Destination, field),
-            "Method" => keyword_text(doc, &["http.request.method"], field),
+            "Method" => doc.keyword_at(&["http.request.method"], field),
             "Referrer" => referrer(doc, field),
             "UserAgent" => user_agent(doc, field),
-            "Body" => keyword_text(doc, &["http.request.body.content"], field),
+            "Body" => doc.keyword_at(&["http.request.body.content"], field),
             "BodyLength" => doc.integer("http.request.body.bytes", field),
             "Username" => {
                 if let Some(name) = string(doc, field) {

@@ -16,7 +16,6 @@
 use super::request::{client_ip, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::workers_trace_events::keyword_text;
 use crate::doc::{Doc, URL};
 use crate::ecs::{time::Unit, url};
 use crate::record::Field;
@@ -55,11 +54,11 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
                 if let Some(event) = field.as_str() {
                     doc.put_str("event.outcome", outcome(&event));
                 }
-                keyword_text(doc, &["event.action"], field);
+                doc.keyword_at(&["event.action"], field);
             }
             "ClientIP" => client_ip(doc, field),
             "ASN" => _ = doc.integer_at(&["source.as.number", "client.as.number"], field),
-            "CountryCode" => keyword_text(doc, &["source.geo.country_iso_code", "client.geo.country_iso_code"], field),
+            "CountryCode" => doc.keyword_at(&["source.geo.country_iso_code", "client.geo.country_iso_code"], field),
             "Hostname" => {
                 if let Some(host) = string(doc, field) {
                     if url::is_ip_literal(&host) { doc.put_str("url.domain", host) } else { doc.domain(&URL, host) }

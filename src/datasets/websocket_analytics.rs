@@ -25,7 +25,6 @@
 use super::request::{UrlFields, client_ip, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::workers_trace_events::keyword_text;
 use crate::doc::{Doc, Value};
 use crate::ecs::time::Unit;
 use crate::record::Field;
@@ -172,15 +171,15 @@ fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>, role: fn(&str) -> Option<Rol
             Role::Host => request.host = string(doc, field),
             Role::Path => request.path = string(doc, field),
             Role::UserAgent => user_agent(doc, field),
-            Role::Colo => keyword_text(doc, &["observer.geo.name"], field),
+            Role::Colo => doc.keyword_at(&["observer.geo.name"], field),
             Role::CloseReason => {
                 if let Some(reason) = field.as_str() {
                     doc.put_str("event.outcome", close_outcome(&reason));
                 }
-                keyword_text(doc, &["event.reason"], field);
+                doc.keyword_at(&["event.reason"], field);
             }
-            Role::ConnectionId => keyword_text(doc, &["event.id"], field),
-            Role::RayId => keyword_text(doc, &["http.request.id"], field),
+            Role::ConnectionId => doc.keyword_at(&["event.id"], field),
+            Role::RayId => doc.keyword_at(&["http.request.id"], field),
             Role::FromClient => from_client = doc.integer_at(&["source.bytes", "client.bytes"], field),
             Role::ToClient => to_client = doc.integer_at(&["destination.bytes"], field),
         }

@@ -19,16 +19,12 @@
 //! besides the fields copied to ECS is kept as `cloudflare.Event.*` (a `Request` or
 //! `Response` with more than those fields whole, besides).
 //!
-//! Two helpers of the other edge datasets live here too: `keyword_text` (a keyword ECS field
-//! from strings only) and `full_url` (`url.*` from a full URL).
 
-use std::borrow::Cow;
-
-use super::request::string;
+use super::request::full_url;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use crate::doc::{DESTINATION, Doc, DomainFields, URL, Value, slice_of};
-use crate::ecs::{time::Unit, url};
+use crate::doc::{Doc, Value};
+use crate::ecs::time::Unit;
 use crate::record::Field;
 
 pub const SCHEMA: Schema = Schema {
@@ -60,8 +56,8 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "EventTimestampMs" => doc.timestamp("@timestamp", field, Unit::Millis),
-            "ScriptName" => keyword_text(doc, &["service.name"], field),
-            "EventType" => keyword_text(doc, &["event.action"], field),
+            "ScriptName" => doc.keyword_at(&["service.name"], field),
+            "EventType" => doc.keyword_at(&["event.action"], field),
             "Outcome" => failed = outcome(doc, field),
             "Event" => event(doc, field),
             "ScriptVersion" => script_version(doc, field),
@@ -82,7 +78,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
 /// `event.outcome` and `event.reason` of `Outcome`; whether the invocation failed.
 fn outcome<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> bool {
     let Some(text) = field.as_str() else {
-        keyword_text(doc, &["event.reason"], field);
+        doc.keyword_at(&["event.reason"], field);
         return false;
     };
     let outcome = match text.as_ref() {
@@ -181,64 +177,6 @@ fn script_version<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
     }
 }
 
-/// A keyword ECS field from a string field, at every path. ECS keywords are strings: anything
-/// else (a number, a boolean, an object) is a bad field, kept under `cloudflare.*`. Shared by
-/// the edge datasets.
-pub(super) fn keyword_text<'a>(doc: &mut Doc<'a>, paths: &[&'static str], field: &Field<'a>) {
-    if let Some(text) = string(doc, field) {
-        for path in paths {
-            doc.put_str(path, text.clone());
-        }
-    }
-}
-
-/// `url.*` but `url.original` from an absolute URL (`url.full`, scheme, domain and its
-/// public-suffix parts, port, path, query, fragment, extension, user name), also the
-/// `destination.*` domain when `destination`. Text that is not an absolute URL is split as a
-/// request target when it is one (`/path?query`), else left to `url.original`. Shared by the
-/// edge datasets whose records hold full URLs (`page_shield_events`, `sinkhole_http_logs`,
-/// `zaraz_events`).
-#[allow(clippy::ptr_arg, reason = "borrowed or owned decides whether the parts can borrow from the record")]
-pub(super) fn full_url<'a>(doc: &mut Doc<'a>, text: &Cow<'a, str>, destination: bool) {
-    if text.is_empty() {
-        return;
-    }
-    let (path, query, fragment) = match url::parse(text) {
-        Some(parsed) => {
-            doc.put_derived("url.scheme", text, parsed.scheme);
-            let domain = parsed.domain.strip_suffix('.').unwrap_or(parsed.domain);
-            if url::is_ip_literal(domain) {
-                doc.put_derived("url.domain", text, domain);
-            } else {
-                let sets: &[&DomainFields] = if destination { &[&URL, &DESTINATION] } else { &[&URL] };
-                doc.domains(sets, slice_of(text, domain));
-            }
-            if let Some(port) = parsed.port {
-                doc.put("url.port", Value::Int(i64::from(port)));
-            }
-            if let Some(username) = parsed.username {
-                doc.put_derived("url.username", text, username);
-            }
-            doc.put_str("url.full", text.clone());
-            (parsed.path, parsed.query, parsed.fragment)
-        }
-        None if text.starts_with('/') => {
-            let target = url::split_target(text);
-            (target.path, target.query, target.fragment)
-        }
-        None => return,
-    };
-    doc.put_derived("url.path", text, path);
-    if let Some(extension) = url::extension(path) {
-        doc.put_derived("url.extension", text, extension);
-    }
-    if let Some(query) = query {
-        doc.put_derived("url.query", text, query);
-    }
-    if let Some(fragment) = fragment {
-        doc.put_derived("url.fragment", text, fragment);
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -11,11 +11,9 @@
 //! the document's depth limit); the `User-Agent` and `Referer` headers also give
 //! `user_agent.*` and `http.request.referrer`.
 
-use super::request::{client_ip, referrer, string, user_agent};
+use super::request::{client_ip, full_url, referrer, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::workers_trace_events::full_url;
-use super::workers_trace_events::keyword_text;
 use crate::doc::Doc;
 use crate::ecs::time::Unit;
 use crate::record::Field;
@@ -46,7 +44,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "IP" => client_ip(doc, field),
             "EventType" => {
                 failed = field.as_str().is_some_and(|event| event == "component_error");
-                keyword_text(doc, &["event.action"], field);
+                doc.keyword_at(&["event.action"], field);
             }
             "URL" => {
                 if let Some(text) = string(doc, field) {
