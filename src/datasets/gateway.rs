@@ -147,11 +147,16 @@ fn user<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
 
 /// An integer field that must be a port (`source.port`, `destination.port`).
 pub(in crate::datasets) fn port<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
-    match field.as_i64() {
+    match integer(field) {
         Some(port @ 0..=65_535) => doc.put(path, Value::Int(port)),
         _ if crate::json::is_empty_value(field.raw()) => {}
         _ => doc.bad_field(field, "expected a port number"),
     }
+}
+
+/// An integer, or an integer written as a string (as `Doc::integer` accepts).
+pub(in crate::datasets) fn integer(field: &Field<'_>) -> Option<i64> {
+    field.as_i64().or_else(|| field.as_str().and_then(|s| crate::json::parse_i64(crate::json::trim(&s))))
 }
 
 /// A list of IP addresses (`ResolvedIPs`) as an ECS `ip` array, each one of `related.ip`.

@@ -18,7 +18,7 @@
 //! does. Sekoia infers `url.port` 443 from the scheme; a port is written here only when the
 //! URL names one.
 
-use super::gateway_dns::gateway::{action, categorize, common, port};
+use super::gateway_dns::gateway::{action, categorize, common, integer, port};
 use super::request::{http_protocol, referrer, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
@@ -112,7 +112,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "URL" => full_url(doc, field),
             "HTTPHost" => host(doc, field),
             "HTTPMethod" => doc.keyword("http.request.method", field),
-            "HTTPStatusCode" => match field.as_i64() {
+            "HTTPStatusCode" => match integer(field) {
                 // 0: no response (the client went away).
                 Some(status @ 100..=999) => doc.put("http.response.status_code", Value::Int(status)),
                 _ => doc.vendor(field),

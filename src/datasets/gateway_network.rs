@@ -161,3 +161,26 @@ fn override_ip<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
         None => doc.bad_field(field, "not an IP address"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::record::parse_fields;
+
+    fn detected(json: &str) -> Option<String> {
+        crate::detect::detect(&parse_fields(json).expect("object")).map(|s| s.name())
+    }
+
+    /// `gateway_network` and `zero_trust_network_sessions` share the session, device, user,
+    /// SNI and source keys; the transport and override keys are only Gateway's, the session
+    /// times, bytes and off-ramp only the sessions'.
+    #[test]
+    fn told_from_network_sessions() {
+        let gateway = r#"{"AccountID":"023e105f4ecef8ad9ca31a8372d0c353","Action":"block","Datetime":"2024-03-14T09:26:53Z","DestinationIP":"192.0.2.10","DestinationPort":22,"DetectedProtocol":"SSH","DeviceID":"6b2e","DeviceName":"BOB-WIN11","Email":"bob@example.com","OverrideIP":"","OverridePort":0,"PolicyID":"8506","SNI":"","SessionID":"7a1b","SourceIP":"203.0.113.45","SourceInternalIP":"10.1.2.3","SourcePort":61002,"TransportProtocol":"tcp","UserID":"2c0f"}"#;
+        assert_eq!(detected(gateway).as_deref(), Some("gateway_network"));
+        let only_transport =
+            r#"{"Datetime":1710408413,"SessionID":"7a1b","SourceIP":"203.0.113.45","Transport":"udp"}"#;
+        assert_eq!(detected(only_transport).as_deref(), Some("gateway_network"));
+        let sessions = r#"{"AccountID":"023e105f4ecef8ad9ca31a8372d0c353","BytesReceived":5120,"BytesSent":860,"DetectedProtocol":"SSH","DeviceID":"6b2e","DeviceName":"BOB-WIN11","Email":"bob@example.com","OriginIP":"192.0.2.10","OriginPort":22,"SNI":"","SessionEndTime":"2024-03-14T09:27:01Z","SessionID":"7a1b","SessionStartTime":"2024-03-14T09:26:53Z","SourceIP":"203.0.113.45","SourceInternalIP":"10.1.2.3","SourcePort":61002,"UserID":"2c0f"}"#;
+        assert_eq!(detected(sessions).as_deref(), Some("zero_trust_network_sessions"));
+    }
+}
