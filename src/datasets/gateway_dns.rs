@@ -8,6 +8,7 @@
 //! (`ResourceRecords`, else the deprecated `RData`: DNS wire format in base64) are decoded
 //! into `dns.answers` (name, type, class, TTL, and the data of address and name records).
 //! `ResolverDecision` is `event.action` and categorizes the event (see `gateway`).
+//! `QueryID` is `event.id`, `QuerySize` `source.bytes`, `ResponseTimeMs` `event.duration`.
 //! `network.protocol` is `dns`; `Protocol` (`udp`, `tcp`, `https` for DoH, `tls` for DoT)
 //! gives `network.transport` and is also kept, since DoH/DoT has no other ECS home.
 //! Categories, applications, indicator feeds and resolver details stay under `cloudflare.*`.
