@@ -12,13 +12,10 @@
 //! (both `related.hosts`): the WARP device is the host the traffic came from, and `host.*` is
 //! where a SIEM joins it with endpoint data. `PolicyID`/`PolicyName` → `rule.id`/`rule.name`,
 //! `AccountID` → `cloud.account.id`, `ColoCode` → `observer.geo.name`.
-//!
-//! This file is a module of `gateway_dns` (`#[path]`), which the other two use through it:
-//! `datasets/mod.rs` is shared and unchanged.
 
 use std::borrow::Cow;
 
-use crate::datasets::request::string;
+use super::request::string;
 use crate::doc::{Doc, Value};
 use crate::ecs::ip;
 use crate::record::Field;

@@ -22,6 +22,7 @@ use std::borrow::Cow;
 
 use super::dns_query::{question_name, response_code};
 use super::request::string;
+use super::gateway::{categorize, common, ip_list, port, resolver_decision};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::{Doc, Endpoint, Value};
@@ -29,10 +30,6 @@ use crate::ecs::dns::query_type_name;
 use crate::ecs::time::Unit;
 use crate::record::Field;
 
-#[path = "gateway.rs"]
-pub(super) mod gateway;
-
-use gateway::{categorize, common, ip_list, port, resolver_decision};
 
 pub const SCHEMA: Schema = Schema {
     dataset: "gateway_dns",

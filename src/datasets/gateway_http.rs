@@ -18,7 +18,7 @@
 //! does. Sekoia infers `url.port` 443 from the scheme; a port is written here only when the
 //! URL names one.
 
-use super::gateway_dns::gateway::{action, categorize, common, integer, port};
+use super::gateway::{action, categorize, common, integer, port};
 use super::request::{http_protocol, referrer, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};

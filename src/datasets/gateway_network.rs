@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 
-use super::gateway_dns::gateway::{action, categorize, common, port};
+use super::gateway::{action, categorize, common, port};
 use super::request::string;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
