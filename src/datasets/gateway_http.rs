@@ -19,10 +19,10 @@
 //! URL names one.
 
 use super::gateway::{action, categorize, common, integer, port};
-use super::request::{http_protocol, referrer, string, user_agent};
+use super::request::{full_url, http_protocol, referrer, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use crate::doc::{DESTINATION, Doc, Endpoint, URL, Value, slice_of};
+use crate::doc::{DESTINATION, Doc, Endpoint, Value, slice_of};
 use crate::ecs::time::Unit;
 use crate::ecs::url;
 use crate::record::Field;
@@ -109,7 +109,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
         match field.key() {
             "Datetime" => doc.timestamp("@timestamp", field, Unit::Auto),
             "Action" => verdict = action(doc, field),
-            "URL" => full_url(doc, field),
+            "URL" => request_url(doc, field),
             "HTTPHost" => host(doc, field),
             "HTTPMethod" => doc.keyword("http.request.method", field),
             "HTTPStatusCode" => match integer(field) {
@@ -145,38 +145,12 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     categorize(doc, verdict);
 }
 
-/// `url.*` from the request URL; a value that is not an absolute URL is only `url.original`.
-fn full_url<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
-    let Some(text) = string(doc, field) else {
-        return;
-    };
-    if let Some(parts) = url::parse(&text) {
-        doc.put_derived("url.scheme", &text, parts.scheme);
-        let domain = parts.domain.strip_suffix('.').unwrap_or(parts.domain);
-        if url::is_ip_literal(domain) {
-            doc.put_derived("url.domain", &text, domain);
-        } else {
-            doc.domain(&URL, slice_of(&text, domain));
-        }
-        if let Some(port) = parts.port {
-            doc.put("url.port", Value::Int(i64::from(port)));
-        }
-        if let Some(username) = parts.username {
-            doc.put_derived("url.username", &text, username);
-        }
-        doc.put_derived("url.path", &text, parts.path);
-        if let Some(extension) = url::extension(parts.path) {
-            doc.put_derived("url.extension", &text, extension);
-        }
-        if let Some(query) = parts.query {
-            doc.put_derived("url.query", &text, query);
-        }
-        if let Some(fragment) = parts.fragment {
-            doc.put_derived("url.fragment", &text, fragment);
-        }
-        doc.put_str("url.full", text.clone());
+/// `url.original` as sent, and the rest of `url.*` when it is an absolute URL.
+fn request_url<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
+    if let Some(text) = string(doc, field) {
+        full_url(doc, &text, false);
+        doc.put_str("url.original", text);
     }
-    doc.put_str("url.original", text);
 }
 
 /// The `Host` header: `destination.domain` with its public-suffix parts (an IP address is
