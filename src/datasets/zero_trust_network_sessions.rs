@@ -117,7 +117,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             }
             "BytesSent" => sent = doc.integer_at(&["source.bytes"], field),
             "BytesReceived" => received = doc.integer_at(&["destination.bytes"], field),
-            "Protocol" => transport(doc, field),
+            "Protocol" => _ = transport(doc, field),
             "DetectedProtocol" => match field.as_str() {
                 Some(name) if name.eq_ignore_ascii_case("unknown") => doc.vendor(field),
                 _ => lowercase(doc, "network.protocol", field),
@@ -163,6 +163,9 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     }
 }
 
+// Helpers the flow datasets share (`spectrum_events`, `network_analytics_logs`,
+// `mnm_flow_logs`, `magic_ids_detections`).
+
 /// A time field put at `paths`; `0` or an empty value means "not set" (a session not yet
 /// ended), not 1970. Returns the time for `event.duration`.
 pub(super) fn time<'a>(doc: &mut Doc<'a>, paths: &[&'static str], field: &Field<'a>) -> Option<Timestamp> {
@@ -205,16 +208,17 @@ fn lower(text: Cow<'_, str>) -> Cow<'_, str> {
     if text.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(text.to_ascii_lowercase()) } else { text }
 }
 
-/// `Protocol` (`TCP`, `UDP`, `ICMP`, `ICMPV6`): `network.transport` by ECS's names, and
-/// `network.iana_number`; another value is only `network.transport`, in lower case.
-fn transport<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
-    let Some(text) = string(doc, field) else {
-        return;
-    };
-    match protocol_number(&text) {
+/// A transport name (`TCP`, `udp`, `ICMPV6`): `network.transport` by ECS's names and
+/// `network.iana_number`; another value is only `network.transport`, in lower case. Returns
+/// the IANA number when known.
+pub(super) fn transport<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> Option<u8> {
+    let text = string(doc, field)?;
+    let number = protocol_number(&text);
+    match number {
         Some(number) => put_transport(doc, number),
         None => doc.put_str("network.transport", lower(text)),
     }
+    number
 }
 
 /// The IANA number of a transport named as Cloudflare names them (`tcp`, `UDP`, `ICMPV6`).
@@ -243,6 +247,35 @@ pub(super) fn put_transport(doc: &mut Doc<'_>, number: u8) {
     };
     doc.put_const("network.transport", name);
     doc.put_str("network.iana_number", number.to_string());
+}
+
+/// `network.community_id` of a flow (see `ecs::community_id`), when both addresses parse and
+/// the protocol's ports are known (`icmp`: the message's type and code).
+pub(super) fn put_community_id(
+    doc: &mut Doc<'_>,
+    source: Option<&str>,
+    destination: Option<&str>,
+    protocol: Option<u8>,
+    ports: (Option<i64>, Option<i64>),
+) {
+    use crate::ecs::community_id::{self, Ports};
+    let (Some(source), Some(destination), Some(protocol)) = (source, destination, protocol) else {
+        return;
+    };
+    let port = |p: Option<i64>| p.and_then(|p| u16::try_from(p).ok());
+    let ports = match (protocol, port(ports.0), port(ports.1)) {
+        (community_id::ICMP | community_id::ICMPV6, Some(kind), Some(code)) => {
+            match (u8::try_from(kind), u8::try_from(code)) {
+                (Ok(kind), Ok(code)) => Ports::Icmp { kind, code },
+                _ => return,
+            }
+        }
+        (_, Some(a), Some(b)) => Ports::Transport(a, b),
+        _ => Ports::None,
+    };
+    if let Some(id) = community_id::of_text(source, destination, protocol, ports) {
+        doc.put_str("network.community_id", id);
+    }
 }
 
 fn user<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
