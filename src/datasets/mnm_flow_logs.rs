@@ -126,6 +126,11 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
         }
         None => flow_time.and_then(|field| time(doc, &["event.start"], field)),
     };
+    if let Some(start) = start {
+        // Without `Timestamp` in the job, the record is still dated by its flow (a time
+        // already put at `@timestamp` wins).
+        doc.put("@timestamp", Value::Time(start));
+    }
     if let Some(end) = vpc.end {
         doc.put("event.end", Value::Time(end));
         if let Some(start) = start {

@@ -136,6 +136,11 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     };
     doc.put_list("event.type", event_type);
     doc.put_const("event.outcome", outcome);
+    if let Some(time) = end.or(start) {
+        // Without `Timestamp` in the job, the record is still dated by its connection (a time
+        // already put at `@timestamp` wins).
+        doc.put("@timestamp", Value::Time(time));
+    }
     if let (Some(start), Some(end)) = (start, end) {
         duration(doc, start, end);
     }

@@ -152,6 +152,11 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     }
 
     doc.put_list("event.type", if end.is_some() { &["connection", "end"] } else { &["connection", "start"] });
+    if let Some(end) = end {
+        // Without `SessionStartTime` in the job, the record is still dated (a time already
+        // put at `@timestamp` wins).
+        doc.put("@timestamp", Value::Time(end));
+    }
     if let (Some(start), Some(end)) = (start, end) {
         duration(doc, start, end);
     }
