@@ -1,5 +1,6 @@
 //! Shared ECS helpers: each a small pure module with its tests beside it.
 
+pub mod community_id;
 pub mod dns;
 pub mod domain;
 pub mod ip;
