@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use super::request::string;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs};
-use super::zero_trust_network_sessions::{put_community_id, transport};
+use super::flow::{put_community_id, transport};
 use crate::doc::{Doc, Endpoint};
 use crate::record::Field;
 

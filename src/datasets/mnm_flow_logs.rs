@@ -19,7 +19,7 @@
 
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::zero_trust_network_sessions::{duration, put_community_id, put_transport, time};
+use super::flow::{duration, put_community_id, put_transport, time};
 use crate::doc::{Doc, Endpoint, Value};
 use crate::ecs::time::{Timestamp, Unit};
 use crate::record::{Field, parse_fields};

@@ -7,6 +7,7 @@
 use crate::record::Field;
 
 mod dns_query;
+mod flow;
 mod gateway;
 mod request;
 pub mod schema;

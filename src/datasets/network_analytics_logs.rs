@@ -24,7 +24,7 @@ use super::dns_query::question_name;
 use super::request::string;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::zero_trust_network_sessions::{lowercase, protocol_number, put_community_id, put_transport, time};
+use super::flow::{lowercase, protocol_number, put_community_id, put_transport, time};
 use crate::doc::{Doc, Endpoint, Value};
 use crate::record::Field;
 

@@ -26,7 +26,7 @@
 use super::request::{string, tls_protocol};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::zero_trust_network_sessions::{duration, put_community_id, time, transport};
+use super::flow::{duration, put_community_id, time, transport};
 use crate::doc::{Doc, Endpoint, Value};
 use crate::record::Field;
 
