@@ -88,3 +88,61 @@ fn state_change(message: &str) -> Option<Change> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Normalizer, Options, SCHEMAS};
+
+    /// Every field of the email, WARP, DEX, BGP and IPsec schemas, given a value of every
+    /// wrong shape: a document that is JSON, never a panic; ECS fields keep their types.
+    #[test]
+    fn wrong_shaped_values_never_panic() {
+        const MINE: [&str; 8] = [
+            "email_security_alerts",
+            "email_security_post_delivery_events",
+            "warp_config_changes",
+            "warp_toggle_changes",
+            "dex_device_state_events",
+            "dex_application_tests",
+            "magic_bgp_logs",
+            "ipsec_logs",
+        ];
+        const VALUES: [&str; 16] = [
+            "null",
+            "true",
+            "-1",
+            "0",
+            "1e999",
+            "18446744073709551616",
+            "\"\"",
+            "\"\\ud800\"",
+            "\"::ffff:999.1.1.1\"",
+            "\"http://[::1\"",
+            "\"a/b/c/d\"",
+            "[]",
+            "[1,{\"a\":[]},null]",
+            "[{\"Name\":1,\"Md5\":[],\"Size\":-5}]",
+            "{}",
+            "{\"src\":\"[2001:db8::1]:99999\",\"peer_asn\":\"x\",\"to_state\":7}",
+        ];
+        for schema in SCHEMAS.iter().filter(|s| MINE.contains(&s.dataset)) {
+            let options = Options::from_json(&format!("{{\"dataset\":\"{}\"}}", schema.dataset)).unwrap();
+            let normalizer = Normalizer::new(options);
+            for field in schema.fields {
+                for value in VALUES {
+                    let record = format!("{{\"{}\":{value}}}", field.name);
+                    let document = normalizer.normalize(record.as_bytes());
+                    let parsed: serde_json::Value = serde_json::from_str(&document)
+                        .unwrap_or_else(|e| panic!("{record}: not JSON ({e}): {document}"));
+                    for path in ["source.port", "source.as.number", "destination.as.number", "event.duration"] {
+                        let mut value = &parsed;
+                        for part in path.split('.') {
+                            value = &value[part];
+                        }
+                        assert!(value.is_null() || value.is_i64(), "{record}: {path} is {value}");
+                    }
+                }
+            }
+        }
+    }
+}
