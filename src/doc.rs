@@ -673,6 +673,13 @@ impl<'a> Doc<'a> {
         layout::write(fields, shape, *shape_mixed, &Parts { related, vendor, members, text, record }, out);
         self.buffers.cleared()
     }
+
+    /// Keeps compact, portable JSON text the mapping built (what is left of a list of objects
+    /// whose other keys went to ECS) as `cloudflare.<name>`.
+    pub fn vendor_built_json(&mut self, name: Cow<'a, str>, json: &str) {
+        let value = Value::OwnedJson(self.own(json));
+        self.vendor_value(name, value);
+    }
 }
 
 /// The text of a key or related value, in `buffer` when the document holds it.

@@ -1,25 +1,109 @@
-//! `warp_config_changes`: WARP client account/config switches.
+//! `warp_config_changes`: a WARP client switched from one Zero Trust account or device
+//! configuration to another.
 //!
-//! No ECS mapping yet: records give `unsupported_dataset` error documents.
+//! The switch is `event.action` `warp-config-change` (Elastic's name), `event.category`
+//! `configuration`, `event.type` `change`; what it switched from and to (`AccountIDFrom`,
+//! `ConfigNameTo`, ...) has no ECS home and stays under `cloudflare.*`. The device is `host.*`
+//! and `device.*` as in every WARP and DEX dataset (see [`device`]).
 
 use super::schema::Kind::*;
-use super::schema::{Schema, field};
+use super::schema::{Schema, ecs, kept};
+use crate::doc::Doc;
+use crate::ecs::time::Unit;
+use crate::record::Field;
 
 pub const SCHEMA: Schema = Schema {
     dataset: "warp_config_changes",
     variant: "",
     fields: &[
-        field("AccountIDFrom", Str),
-        field("AccountIDTo", Str),
-        field("AccountNameFrom", Str),
-        field("AccountNameTo", Str),
-        field("ConfigNameFrom", Str),
-        field("ConfigNameTo", Str),
-        field("DeviceID", Str),
-        field("DeviceRegistrationID", Str),
-        field("Hostname", Str),
-        field("SerialNumber", Str),
-        field("Timestamp", Time),
+        kept("AccountIDFrom", Str),
+        kept("AccountIDTo", Str),
+        kept("AccountNameFrom", Str),
+        kept("AccountNameTo", Str),
+        kept("ConfigNameFrom", Str),
+        kept("ConfigNameTo", Str),
+        ecs("DeviceID", Str),
+        kept("DeviceRegistrationID", Str),
+        ecs("Hostname", Str),
+        ecs("SerialNumber", Str),
+        ecs("Timestamp", Time),
     ],
-    mapping: None,
+    mapping: Some(map),
 };
+
+pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
+    doc.put_const("event.kind", "event");
+    doc.put_list("event.category", &["configuration"]);
+    doc.put_list("event.type", &["change"]);
+    doc.put_const("event.action", "warp-config-change");
+    for field in fields {
+        match field.key() {
+            "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
+            _ => {
+                if !device(doc, field) {
+                    doc.vendor(field);
+                }
+            }
+        }
+    }
+}
+
+/// The device, its user and account, as every WARP and DEX dataset names them: `DeviceID` →
+/// `device.id` and `host.id` (as Elastic does), `Hostname` → `host.name`, both also
+/// `related.hosts`; `SerialNumber` → `device.serial_number`; `ClientPlatform` →
+/// `host.os.platform`; `UserEmail` → `user.email`, `UserID` → `user.id`, both `related.user`;
+/// `AccountID`/`AccountName` → `cloud.account.*`. `false` for any other field.
+pub(super) fn device<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> bool {
+    match field.key() {
+        "DeviceID" => {
+            related(doc, field, Doc::related_host);
+            doc.keyword_at(&["device.id", "host.id"], field);
+        }
+        "Hostname" => {
+            related(doc, field, Doc::related_host);
+            doc.keyword("host.name", field);
+        }
+        "SerialNumber" => doc.keyword("device.serial_number", field),
+        "ClientPlatform" => doc.keyword("host.os.platform", field),
+        "UserEmail" => {
+            related(doc, field, Doc::related_user);
+            doc.keyword("user.email", field);
+        }
+        "UserID" => {
+            related(doc, field, Doc::related_user);
+            doc.keyword("user.id", field);
+        }
+        "AccountID" => doc.keyword("cloud.account.id", field),
+        "AccountName" => doc.keyword("cloud.account.name", field),
+        _ => return false,
+    }
+    true
+}
+
+/// Adds a string field's value to a `related.*` list.
+fn related<'a>(doc: &mut Doc<'a>, field: &Field<'a>, add: fn(&mut Doc<'a>, std::borrow::Cow<'a, str>)) {
+    if let Some(value) = field.as_str().filter(|v| !v.is_empty()) {
+        add(doc, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::detect;
+    use crate::record::parse_fields;
+
+    fn detected(json: &str) -> Option<String> {
+        detect(&parse_fields(json).unwrap()).map(|s| s.name())
+    }
+
+    #[test]
+    fn config_and_toggle_changes_are_told_apart() {
+        let config = r#"{"AccountIDFrom":"699d98642c564d2e855e9661899b7252","AccountIDTo":"023e105f4ecef8ad9ca31a8372d0c353","ConfigNameFrom":"Default","ConfigNameTo":"Contractors","DeviceID":"083a8354-d56c-11ed-9771-6a842b100cff","Hostname":"laptop-42","SerialNumber":"C02XK1ABJGH5","Timestamp":"2024-05-01T10:00:00Z"}"#;
+        assert_eq!(detected(config).as_deref(), Some("warp_config_changes"));
+        let toggle = r#"{"AccountID":"023e105f4ecef8ad9ca31a8372d0c353","AccountName":"Example","DeviceID":"083a8354-d56c-11ed-9771-6a842b100cff","Hostname":"laptop-42","SerialNumber":"C02XK1ABJGH5","Timestamp":"2024-05-01T10:00:00Z","Toggled":true,"UserEmail":"jdoe@example.com"}"#;
+        assert_eq!(detected(toggle).as_deref(), Some("warp_toggle_changes"));
+        // The keys the two share say nothing.
+        let shared = r#"{"DeviceID":"083a8354","DeviceRegistrationID":"r","Hostname":"h","SerialNumber":"s","Timestamp":1714557600}"#;
+        assert_eq!(detected(shared), None);
+    }
+}

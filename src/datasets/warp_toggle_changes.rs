@@ -1,23 +1,47 @@
-//! `warp_toggle_changes`: WARP client on/off toggles.
+//! `warp_toggle_changes`: a user switched the WARP client on or off.
 //!
-//! No ECS mapping yet: records give `unsupported_dataset` error documents.
+//! The switch is `event.action` `warp-toggle-change` (Elastic's name), `event.category`
+//! `configuration`, `event.type` `change`; its value, `Toggled`, has no ECS home and stays
+//! under `cloudflare.*`. The device is `host.*`/`device.*`, the user `user.email`, the account
+//! `cloud.account.*` (see `warp_config_changes::device`).
 
 use super::schema::Kind::*;
-use super::schema::{Schema, field};
+use super::schema::{Schema, ecs, kept};
+use super::warp_config_changes::device;
+use crate::doc::Doc;
+use crate::ecs::time::Unit;
+use crate::record::Field;
 
 pub const SCHEMA: Schema = Schema {
     dataset: "warp_toggle_changes",
     variant: "",
     fields: &[
-        field("AccountID", Str),
-        field("AccountName", Str),
-        field("DeviceID", Str),
-        field("DeviceRegistrationID", Str),
-        field("Hostname", Str),
-        field("SerialNumber", Str),
-        field("Timestamp", Time),
-        field("Toggled", Bool),
-        field("UserEmail", Str),
+        ecs("AccountID", Str),
+        ecs("AccountName", Str),
+        ecs("DeviceID", Str),
+        kept("DeviceRegistrationID", Str),
+        ecs("Hostname", Str),
+        ecs("SerialNumber", Str),
+        ecs("Timestamp", Time),
+        kept("Toggled", Bool),
+        ecs("UserEmail", Str),
     ],
-    mapping: None,
+    mapping: Some(map),
 };
+
+pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
+    doc.put_const("event.kind", "event");
+    doc.put_list("event.category", &["configuration"]);
+    doc.put_list("event.type", &["change"]);
+    doc.put_const("event.action", "warp-toggle-change");
+    for field in fields {
+        match field.key() {
+            "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
+            _ => {
+                if !device(doc, field) {
+                    doc.vendor(field);
+                }
+            }
+        }
+    }
+}
