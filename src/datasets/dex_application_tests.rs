@@ -16,11 +16,11 @@
 
 use std::borrow::Cow;
 
-use super::email_security_post_delivery_events::end_time;
 use super::request::status_outcome;
+use super::flow::time;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::warp_config_changes::device;
+use super::warp::device;
 use crate::doc::{DESTINATION, Doc, Endpoint, URL, Value, slice_of};
 use crate::ecs::time::Unit;
 use crate::ecs::url;
@@ -146,7 +146,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
                 doc.timestamp_at(&["@timestamp", "event.start"], field, Unit::Auto);
             }
             "TracerouteTimeEnd" => {
-                end_time(doc, "event.end", field);
+                time(doc, &["event.end"], field);
             }
             "TestType" => {
                 http |= field.as_str().is_some_and(|t| t.eq_ignore_ascii_case("http"));

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::warp_config_changes::device;
+use super::warp::device;
 use crate::doc::Doc;
 use crate::ecs::ip;
 use crate::ecs::time::Unit;

@@ -13,11 +13,12 @@
 //! both are `related.user`, with the message's addresses. `event.kind` `event`,
 //! `event.category` `email`, `event.type` `info` (the only type ECS allows with `email`).
 
-use super::email_security_alerts::{address, addresses};
+use super::email::{address, addresses};
+use super::flow::time;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::{Doc, Value};
-use crate::ecs::time::{Timestamp, Unit};
+use crate::ecs::time::Unit;
 use crate::record::Field;
 
 pub const SCHEMA: Schema = Schema {
@@ -58,9 +59,9 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "RequestedAt" => requested = doc.timestamp_at(&["@timestamp", "event.start"], field, Unit::Auto),
-            "CompletedAt" => completed = end_time(doc, "event.end", field),
+            "CompletedAt" => completed = time(doc, &["event.end"], field),
             "MessageTimestamp" => {
-                end_time(doc, "email.origination_timestamp", field);
+                time(doc, &["email.origination_timestamp"], field);
             }
             "Operation" => doc.keyword("event.action", field),
             "Success" => match field.as_bool() {
@@ -82,14 +83,6 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     {
         doc.put("event.duration", Value::Int(nanos));
     }
-}
-
-/// A time that is empty (`""`, `0`) until it happened: left out then, never 1970-01-01.
-pub(super) fn end_time<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) -> Option<Timestamp> {
-    if matches!(field.raw(), "0" | "\"0\"") {
-        return None;
-    }
-    doc.timestamp_at(&[path], field, Unit::Auto)
 }
 
 #[cfg(test)]

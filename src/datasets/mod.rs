@@ -7,10 +7,12 @@
 use crate::record::Field;
 
 mod dns_query;
+mod email;
 mod flow;
 mod gateway;
 mod request;
 pub mod schema;
+mod warp;
 
 mod access_requests;
 mod account_abuse_protection_events;

@@ -6,6 +6,7 @@
 //! `ConfigNameTo`, ...) has no ECS home and stays under `cloudflare.*`. The device is `host.*`
 //! and `device.*` as in every WARP and DEX dataset (see [`device`]).
 
+use super::warp::device;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::Doc;
@@ -45,45 +46,6 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
                 }
             }
         }
-    }
-}
-
-/// The device, its user and account, as every WARP and DEX dataset names them: `DeviceID` →
-/// `device.id` and `host.id` (as Elastic does), `Hostname` → `host.name`, both also
-/// `related.hosts`; `SerialNumber` → `device.serial_number`; `ClientPlatform` →
-/// `host.os.platform`; `UserEmail` → `user.email`, `UserID` → `user.id`, both `related.user`;
-/// `AccountID`/`AccountName` → `cloud.account.*`. `false` for any other field.
-pub(super) fn device<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> bool {
-    match field.key() {
-        "DeviceID" => {
-            related(doc, field, Doc::related_host);
-            doc.keyword_at(&["device.id", "host.id"], field);
-        }
-        "Hostname" => {
-            related(doc, field, Doc::related_host);
-            doc.keyword("host.name", field);
-        }
-        "SerialNumber" => doc.keyword("device.serial_number", field),
-        "ClientPlatform" => doc.keyword("host.os.platform", field),
-        "UserEmail" => {
-            related(doc, field, Doc::related_user);
-            doc.keyword("user.email", field);
-        }
-        "UserID" => {
-            related(doc, field, Doc::related_user);
-            doc.keyword("user.id", field);
-        }
-        "AccountID" => doc.keyword("cloud.account.id", field),
-        "AccountName" => doc.keyword("cloud.account.name", field),
-        _ => return false,
-    }
-    true
-}
-
-/// Adds a string field's value to a `related.*` list.
-fn related<'a>(doc: &mut Doc<'a>, field: &Field<'a>, add: fn(&mut Doc<'a>, std::borrow::Cow<'a, str>)) {
-    if let Some(value) = field.as_str().filter(|v| !v.is_empty()) {
-        add(doc, value);
     }
 }
 

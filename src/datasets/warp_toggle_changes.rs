@@ -7,7 +7,7 @@
 
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::warp_config_changes::device;
+use super::warp::device;
 use crate::doc::Doc;
 use crate::ecs::time::Unit;
 use crate::record::Field;
