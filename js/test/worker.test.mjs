@@ -317,6 +317,14 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     assert.equal(JSON.parse(second[1]).event.dataset, documents[0].event.dataset);
     assert.equal(JSON.parse(second[2]).create._index, expected[1]);
 
+    // A forced dataset (?dataset=): its data stream, and error documents still to the error index.
+    destination.requests.length = 0;
+    const dns = '{"QueryName":"www.example.com.","Timestamp":"2022-07-07T22:42:06Z"}';
+    const forced = await post("routed", gzipSync(`${dns}\ngarbage\n{"QueryName":"pipeline_error","Timestamp":1657233726}\n`), { path: "/?dataset=dns_logs" });
+    assert.equal(forced.status, 200, await forced.clone().text());
+    const routedTo = destination.requests[0].body.trimEnd().split("\n").filter((_, i) => i % 2 === 0).map((line) => JSON.parse(line).create._index);
+    assert.deepEqual(routedTo, ["logs-cloudflare.dns_logs-default", "logs-cloudflare.errors-default", "logs-cloudflare.dns_logs-default"]);
+
     // A plain BULK_INDEX with an ERROR_INDEX: documents to the one, error documents to the other.
     destination.requests.length = 0;
     assert.equal((await post("errorindex", gzipSync(batchText))).status, 200);

@@ -73,7 +73,7 @@ export default {
     let rejected = 0;
     try {
       for await (const chunk of lineChunks(await bodyStream(request), config.chunkBytes)) {
-        const result = await deliverBatch(normalizer, chunk, config);
+        const result = await deliverBatch(normalizer, chunk, config, options.dataset);
         received += result.received;
         if (result.failure) {
           console.error(`delivery failed: ${result.failure}`);
