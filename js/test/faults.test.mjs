@@ -281,7 +281,7 @@ describe("delivery under faults (workerd, a fake _bulk on 127.0.0.1)", { timeout
         `  _bulk: ${figures.bulkRequests} requests, ${figures.items} items: ${figures.created} created, ${figures.conflicts} already there (409), ${figures.rejected400} rejected for content (400), ${figures.item429} refused 429, ${figures.item503} refused 503`,
         `  whole requests: ${figures.whole429} answered 429, ${figures.whole500} answered 500, ${figures.lateStored + figures.lateLost} answered after the ${TIMEOUT_MS} ms timeout (${figures.lateStored} of them indexed)`,
         `  the Worker logged: ${Object.entries(workerLogs).map(([level, n]) => `${n} ${level}`).join(", ")}`,
-        `  stored: ${store.size} documents, each record once: ${Object.entries(indices).map(([index, n]) => `${n} in ${index}`).join(", ")}`,
+        `  stored: ${store.size} documents, each record once (${[...store.keys()].filter((id) => id.endsWith("-rejected")).length} as destination_rejected error documents): ${Object.entries(indices).map(([index, n]) => `${n} in ${index}`).join(", ")}`,
       ].join("\n"),
     );
   });
