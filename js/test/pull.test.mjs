@@ -165,29 +165,32 @@ function push(map, key, entry) {
 
 // ---------------------------------------------------------------- the fake destination
 
-/** `_bulk`: documents kept by `_id` (201 created, 409 already there); `failNext` fails requests. */
-const destination = { docs: new Map(), requests: 0, created: 0, conflicts: 0, failIn: null };
+/**
+ * `_bulk`: documents kept by `_id` (201 created, 409 already there); the requests numbered in
+ * `fail` answer 503; a document whose `url.path` starts with `/reject` is rejected (400).
+ */
+const destination = { docs: new Map(), requests: 0, created: 0, conflicts: 0, fail: new Set() };
 
 function destinationServer(req, res) {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
     destination.requests += 1;
-    if (destination.failIn !== null && destination.failIn-- === 0) {
-      destination.failIn = null;
-      return json(res, 503, { error: "cluster_block_exception" });
-    }
+    if (destination.fail.has(destination.requests)) return json(res, 503, { error: "cluster_block_exception" });
     const lines = Buffer.concat(chunks).toString("utf8").split("\n");
     const items = [];
     for (let i = 0; i + 1 < lines.length; i += 2) {
       const { create } = JSON.parse(lines[i]);
       assert.equal(create._index, INDEX);
-      assert.match(create._id, /^[A-Za-z0-9_-]{43}$/);
-      if (destination.docs.has(create._id)) {
+      assert.match(create._id, /^[A-Za-z0-9_-]{43}(-rejected)?$/);
+      const doc = JSON.parse(lines[i + 1]);
+      if (doc.url?.path?.startsWith("/reject")) {
+        items.push({ create: { _id: create._id, status: 400, error: { type: "document_parsing_exception", reason: "[1:30] failed to parse field [url.path]" } } });
+      } else if (destination.docs.has(create._id)) {
         destination.conflicts += 1;
         items.push({ create: { _id: create._id, status: 409, error: { type: "version_conflict_engine_exception" } } });
       } else {
-        destination.docs.set(create._id, JSON.parse(lines[i + 1]));
+        destination.docs.set(create._id, doc);
         destination.created += 1;
         items.push({ create: { _id: create._id, status: 201, result: "created" } });
       }
@@ -285,7 +288,8 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
           PULL_API_REQUESTS_PER_MINUTE: "1200",
         }),
         worker("throttled", [{ type: "audit_logs", account_id: "acc-429" }]),
-        worker("flaky", [{ type: "logpull", zone_id: "zone-flaky", fields: LOGPULL_FIELDS }], { CHUNK_BYTES: "700" }),
+        worker("flaky", [{ type: "logpull", zone_id: "zone-flaky", fields: LOGPULL_FIELDS }], { CHUNK_BYTES: "700", DESTINATION_RETRIES: "1", DESTINATION_RETRY_MS: "10" }),
+        worker("rejecting", [{ type: "logpull", zone_id: "zone-reject", fields: LOGPULL_FIELDS }]),
         worker("catchup", [{ type: "audit_logs", account_id: "acc-catchup" }, { type: "logpull", zone_id: "zone-catchup" }], {
           PULL_PAGE_SIZE: "100",
           PULL_PAGES_PER_RUN: "3",
@@ -415,7 +419,8 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
     const start = T0 - HOUR; // PULL_LOOKBACK_HOURS: 1
     for (let i = 0; i < 10; i++) addRequest("zone-flaky", start + i * 5 * MINUTE);
     const requests = api.logpull.get("zone-flaky");
-    destination.failIn = 1; // the window's second `_bulk` request fails (CHUNK_BYTES: 700)
+    // The window's second `_bulk` request (CHUNK_BYTES: 700) fails, and so does its retry.
+    destination.fail = new Set([destination.requests + 2, destination.requests + 3]);
     const first = await run("flaky", T0);
     assert.equal(first.outcome, "exception");
     const sentBefore = delivered(requests, requestLine).length;
@@ -432,6 +437,25 @@ describe("the scheduled collector in workerd", { timeout: 180_000 }, () => {
     assert.equal(second.created, 10 - sentBefore);
     assert.equal(destination.conflicts - conflicts, sentBefore, "re-sent documents answered 409, not created twice");
     assert.deepEqual(await marks("flaky", ["logpull:zone-flaky"]), { "logpull:zone-flaky": { since: iso(T0 + MINUTE - DELAY) } });
+  });
+
+  test("a record the destination rejects for its content: delivered as an error document, the mark moves on", async () => {
+    addRequest("zone-reject", T0 - 30 * MINUTE);
+    addRequest("zone-reject", T0 - 20 * MINUTE);
+    const requests = api.logpull.get("zone-reject");
+    requests[1].record.ClientRequestURI = "/reject/me";
+    const result = await run("rejecting", T0);
+    assert.equal(result.outcome, "ok");
+    assert.equal(delivered(requests, requestLine).length, 1, "the accepted one as its document");
+    const line = requestLine(requests[1]);
+    assert.deepEqual(destination.docs.get(`${recordId(line)}-rejected`), {
+      error: { message: "document_parsing_exception: [1:30] failed to parse field [url.path]", type: "destination_rejected" },
+      event: { dataset: "http_requests", kind: "pipeline_error" },
+      message: line,
+      observer: { vendor: "Cloudflare" },
+    });
+    assert.deepEqual(await marks("rejecting", ["logpull:zone-reject"]), { "logpull:zone-reject": { since: iso(T0 - DELAY) } });
+    assert.equal((await logged(/1 documents rejected by the destination for their content were delivered as destination_rejected error documents to logs-cloudflare.pull-default/)).length, 1);
   });
 
   test("catch-up after a day of downtime, over several bounded runs", async () => {

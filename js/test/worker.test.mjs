@@ -12,12 +12,14 @@ import { transformBatch } from "../../dist/npm/node.mjs";
 import { assertSameDocument, isSingleLine, isUtf8, loadFixtures, recordId, workerModules } from "./helpers.mjs";
 
 const SECRET = "logpush-shared-secret-1";
+/** Retries after 10, 20, 40 ms (DESTINATION_RETRIES: 3, the default), a 300 ms timeout. */
+const FAST_RETRIES = { DESTINATION_RETRY_MS: "10", DESTINATION_TIMEOUT_MS: "300" };
 const INDEX = "logs-cloudflare.ecs-default";
 /** The `_bulk` action line of a record's document. */
 const bulkAction = (record) => JSON.stringify({ create: { _index: INDEX, _id: recordId(record) } });
 
-/** Requests the mock destination received, and how it answers the next ones. */
-const destination = { requests: [], answer: "bulk-ok" };
+/** Requests the mock destination received, and how it answers: `next` ones first, then `answer`. */
+const destination = { requests: [], next: [], answer: "bulk-ok" };
 let server;
 let destinationUrl;
 let closedPortUrl;
@@ -31,7 +33,9 @@ function startDestination() {
       const body = Buffer.concat(chunks).toString("utf8");
       destination.requests.push({ method: req.method, url: req.url, headers: req.headers, body });
       const items = body.split("\n").filter((l, i) => l && i % 2 === 1);
-      switch (destination.answer) {
+      const answer = destination.next.shift() ?? destination.answer;
+      const item = (status, type, reason) => ({ create: { _index: INDEX, status, error: { type, reason } } });
+      switch (answer) {
         case "bulk-ok":
           return json(res, 200, { took: 1, errors: false, items: items.map(() => ({ create: { _index: INDEX, status: 201, result: "created" } })) });
         case "bulk-errors":
@@ -40,6 +44,14 @@ function startDestination() {
             errors: true,
             items: items.map((_, i) => ({ create: i === 0 ? { _index: INDEX, status: 400, error: { type: "mapper_parsing_exception", reason: "failed to parse field [source.ip]" } } : { _index: INDEX, status: 201 } })),
           });
+        case "bulk-mixed": // the first item rejected for its content, the second for load
+          return json(res, 200, {
+            took: 1,
+            errors: true,
+            items: items.map((_, i) => (i === 0 ? item(400, "document_parsing_exception", "[1:2] failed to parse field [source.ip] of type [ip]") : i === 1 ? item(429, "es_rejected_execution_exception", "rejected execution") : { create: { _index: INDEX, status: 201 } })),
+          });
+        case "bulk-forbidden":
+          return json(res, 200, { took: 1, errors: true, items: items.map(() => item(403, "security_exception", "action [indices:data/write/bulk[s]] is unauthorized")) });
         case "bulk-conflict": // every other document was created by an earlier delivery
           return json(res, 200, {
             took: 1,
@@ -50,8 +62,12 @@ function startDestination() {
           return json(res, 200, {});
         case "unavailable":
           return json(res, 503, { error: "cluster_block_exception" });
+        case "busy":
+          return json(res, 429, { error: { type: "es_rejected_execution_exception" }, status: 429 });
         case "hang-up":
           return req.socket.destroy();
+        case "slow": // stored, but the answer comes after the Worker's DESTINATION_TIMEOUT_MS
+          return setTimeout(() => json(res, 200, { took: 1, errors: false, items: items.map(() => ({ create: { status: 201 } })) }), 600);
       }
     });
   });
@@ -116,10 +132,13 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     mf = new Miniflare({
       host: "127.0.0.1",
       workers: [
-        worker("bulk", { DESTINATION_URL: `${destinationUrl}/_bulk`, BULK_INDEX: INDEX, DESTINATION_AUTHORIZATION: "ApiKey abc123" }),
-        worker("ndjson", { DESTINATION_URL: `${destinationUrl}/ingest`, DESTINATION_TYPE: "ndjson", LOGPUSH_SECRET_HEADER: "Authorization" }),
+        worker("bulk", { DESTINATION_URL: `${destinationUrl}/_bulk`, BULK_INDEX: INDEX, DESTINATION_AUTHORIZATION: "ApiKey abc123", ...FAST_RETRIES }),
+        worker("routed", { DESTINATION_URL: `${destinationUrl}/_bulk`, BULK_INDEX: "logs-cloudflare.{dataset}-default", ...FAST_RETRIES }),
+        worker("errorindex", { DESTINATION_URL: `${destinationUrl}/_bulk`, BULK_INDEX: INDEX, ERROR_INDEX: "cloudflare-errors", ...FAST_RETRIES }),
+        worker("badindex", { DESTINATION_URL: `${destinationUrl}/_bulk`, BULK_INDEX: "logs-cloudflare.{data_set}-default" }),
+        worker("ndjson", { DESTINATION_URL: `${destinationUrl}/ingest`, DESTINATION_TYPE: "ndjson", LOGPUSH_SECRET_HEADER: "Authorization", ...FAST_RETRIES }),
         worker("chunked", { DESTINATION_URL: `${destinationUrl}/_bulk`, BULK_INDEX: INDEX, CHUNK_BYTES: "2000" }),
-        worker("down", { DESTINATION_URL: closedPortUrl, BULK_INDEX: INDEX }),
+        worker("down", { DESTINATION_URL: closedPortUrl, BULK_INDEX: INDEX, ...FAST_RETRIES }),
         worker("misconfigured", { BULK_INDEX: INDEX }),
       ],
     });
@@ -133,6 +152,7 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
 
   beforeEach(() => {
     destination.requests.length = 0;
+    destination.next.length = 0;
     destination.answer = "bulk-ok";
   });
 
@@ -140,7 +160,7 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     assert.ok(fixtures.length >= 5);
     const res = await post("bulk", gzipSync(batchText));
     assert.equal(res.status, 200, await res.clone().text());
-    assert.deepEqual(await res.json(), { received: fixtures.length, delivered: delivered.length });
+    assert.deepEqual(await res.json(), { received: fixtures.length, delivered: delivered.length, rejected: 0 });
 
     assert.equal(destination.requests.length, 1);
     const [req] = destination.requests;
@@ -177,7 +197,7 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     const batch = batchText.repeat(4);
     const res = await post("chunked", gzipSync(batch));
     assert.equal(res.status, 200, await res.clone().text());
-    assert.deepEqual(await res.json(), { received: 4 * fixtures.length, delivered: 4 * delivered.length });
+    assert.deepEqual(await res.json(), { received: 4 * fixtures.length, delivered: 4 * delivered.length, rejected: 0 });
     assert.ok(destination.requests.length >= 4, `${destination.requests.length} requests`);
     for (const req of destination.requests) {
       const lines = req.body.trimEnd().split("\n");
@@ -190,7 +210,7 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
   test("Logpush's validation upload is acknowledged and not forwarded", async () => {
     const res = await post("bulk", gzipSync('{"content":"tests"}'));
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { received: 1, delivered: 0 });
+    assert.deepEqual(await res.json(), { received: 1, delivered: 0, rejected: 0 });
     const empty = await post("bulk", gzipSync("\n"));
     assert.equal(empty.status, 200);
     assert.equal(destination.requests.length, 0);
@@ -216,7 +236,7 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     destination.answer = "bulk-conflict";
     const again = await post("bulk", gzipSync(batchText));
     assert.equal(again.status, 200, await again.clone().text());
-    assert.deepEqual(await again.json(), { received: fixtures.length, delivered: delivered.length });
+    assert.deepEqual(await again.json(), { received: fixtures.length, delivered: delivered.length, rejected: 0 });
     assert.equal(destination.requests.length, 2);
     assert.equal(destination.requests[1].body, destination.requests[0].body);
     const ids = destination.requests[0].body.split("\n").filter((_, i) => i % 2 === 0 && _).map((line) => JSON.parse(line).create._id);
@@ -224,16 +244,96 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{43}$/);
   });
 
-  test("destination down or failing: 5xx, so Logpush retries", async () => {
+  test("destination down or failing after the retries: 5xx, so Logpush retries", async () => {
     const down = await post("down", gzipSync(batchText));
     assert.equal(down.status, 502, "connection refused");
-    for (const answer of ["unavailable", "bulk-errors", "hang-up", "ok"]) {
+    assert.match(await down.text(), /unreachable.*gave up after 4 tries/);
+    // Load failures are retried (DESTINATION_RETRIES: 3); answers that retrying cannot mend are not.
+    for (const [answer, requests, pattern] of [
+      ["unavailable", 4, /answered 503.*gave up after 4 tries/],
+      ["busy", 4, /answered 429.*gave up after 4 tries/],
+      ["hang-up", 4, /unreachable.*gave up after 4 tries/],
+      ["slow", 4, /no answer within 300 ms.*gave up after 4 tries/],
+      ["ok", 1, /_bulk answered errors: undefined with 0 items/],
+      ["bulk-forbidden", 1, /refused a document with 403: security_exception/],
+      ["bulk-errors", 2, /refused the error document of a rejected document with 400: mapper_parsing_exception/],
+    ]) {
+      destination.requests.length = 0;
       destination.answer = answer;
       const res = await post("bulk", gzipSync(batchText));
       const text = await res.text();
-      assert.ok(res.status >= 500 && res.status < 600, `${answer}: ${res.status} ${text}`);
-      if (answer === "bulk-errors") assert.match(text, /mapper_parsing_exception/);
+      assert.equal(res.status, 502, `${answer}: ${text}`);
+      assert.match(text, pattern, answer);
+      assert.equal(destination.requests.length, requests, answer);
     }
+  });
+
+  test("a document rejected for its content is delivered as an error document, one refused for load again", async () => {
+    destination.next.push("bulk-mixed");
+    const res = await post("bulk", gzipSync(batchText));
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await res.json(), { received: fixtures.length, delivered: delivered.length, rejected: 1 });
+    assert.equal(destination.requests.length, 2);
+    assert.equal(destination.requests[0].body, expectedBulk(batchText));
+    // The second request: the first document's error document (its own `_id`), then the second document as it was.
+    const sent = destination.requests[0].body.split("\n");
+    const first = new TextDecoder().decode(delivered[0].input);
+    const errorDocument = {
+      error: { message: "document_parsing_exception: [1:2] failed to parse field [source.ip] of type [ip]", type: "destination_rejected" },
+      event: { dataset: JSON.parse(sent[1]).event.dataset, kind: "pipeline_error" },
+      message: first,
+      observer: { vendor: "Cloudflare" },
+    };
+    assert.ok(errorDocument.event.dataset);
+    const errorAction = JSON.stringify({ create: { _index: INDEX, _id: `${recordId(first)}-rejected` } });
+    assert.equal(destination.requests[1].body, `${errorAction}\n${JSON.stringify(errorDocument)}\n${sent[2]}\n${sent[3]}\n`);
+  });
+
+  test("load failures are retried with backoff: 429, 503, a slow answer, then delivered", async () => {
+    destination.next.push("busy", "unavailable", "slow");
+    const started = performance.now();
+    const res = await post("bulk", gzipSync(batchText));
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await res.json(), { received: fixtures.length, delivered: delivered.length, rejected: 0 });
+    assert.equal(destination.requests.length, 4);
+    for (const req of destination.requests) assert.equal(req.body, expectedBulk(batchText));
+    // Backoffs of 10, 20, 40 ms, each 50-100 % of that (jitter), and the 300 ms timeout.
+    assert.ok(performance.now() - started >= 300 + 5 + 10 + 20, `${performance.now() - started} ms`);
+  });
+
+  test("BULK_INDEX with {dataset}: each document to its dataset's data stream, error documents to the error index", async () => {
+    destination.next.push("bulk-mixed");
+    const res = await post("routed", gzipSync(batchText));
+    assert.equal(res.status, 200, await res.clone().text());
+    const [first, second] = destination.requests.map((req) => req.body.trimEnd().split("\n"));
+    const documents = forwarded(transformBatch(batchText)).map((doc) => JSON.parse(doc));
+    const indices = first.filter((_, i) => i % 2 === 0).map((line) => JSON.parse(line).create._index);
+    const expected = documents.map((doc) => (doc.event.kind === "pipeline_error" ? "logs-cloudflare.errors-default" : `logs-cloudflare.${doc.event.dataset}-default`));
+    assert.deepEqual(indices, expected);
+    assert.ok(new Set(expected).size >= 4, [...new Set(expected)].join(" "));
+    assert.ok(expected.includes("logs-cloudflare.errors-default"), "the fixtures include error documents");
+    // The rejected document's error document goes to the error index, keeping its dataset.
+    assert.equal(JSON.parse(second[0]).create._index, "logs-cloudflare.errors-default");
+    assert.equal(JSON.parse(second[1]).event.dataset, documents[0].event.dataset);
+    assert.equal(JSON.parse(second[2]).create._index, expected[1]);
+
+    // A forced dataset (?dataset=): its data stream, and error documents still to the error index.
+    destination.requests.length = 0;
+    const dns = '{"QueryName":"www.example.com.","Timestamp":"2022-07-07T22:42:06Z"}';
+    const forced = await post("routed", gzipSync(`${dns}\ngarbage\n{"QueryName":"pipeline_error","Timestamp":1657233726}\n`), { path: "/?dataset=dns_logs" });
+    assert.equal(forced.status, 200, await forced.clone().text());
+    const routedTo = destination.requests[0].body.trimEnd().split("\n").filter((_, i) => i % 2 === 0).map((line) => JSON.parse(line).create._index);
+    assert.deepEqual(routedTo, ["logs-cloudflare.dns_logs-default", "logs-cloudflare.errors-default", "logs-cloudflare.dns_logs-default"]);
+
+    // A plain BULK_INDEX with an ERROR_INDEX: documents to the one, error documents to the other.
+    destination.requests.length = 0;
+    assert.equal((await post("errorindex", gzipSync(batchText))).status, 200);
+    const plain = destination.requests[0].body.trimEnd().split("\n").filter((_, i) => i % 2 === 0).map((line) => JSON.parse(line).create._index);
+    assert.deepEqual(plain, expected.map((index) => (index === "logs-cloudflare.errors-default" ? "cloudflare-errors" : INDEX)));
+
+    const bad = await post("badindex", gzipSync(fixtures[0].input)); // small: see the 401 test
+    assert.equal(bad.status, 500);
+    assert.match(await bad.text(), /BULK_INDEX may hold \{dataset\} and no other braces/);
   });
 
   test("garbage lines are delivered as error documents, every line in order", async () => {
@@ -242,7 +342,7 @@ describe("the Logpush Worker in workerd", { timeout: 120_000 }, () => {
     const raw = Buffer.concat([Buffer.from(lines.join("\n")), Buffer.from([0x0a, 0x7b, 0xff, 0xfe, 0x7d, 0x0a])]);
     const res = await post("bulk", gzipSync(raw));
     assert.equal(res.status, 200, await res.clone().text());
-    assert.deepEqual(await res.json(), { received: 7, delivered: 7 });
+    assert.deepEqual(await res.json(), { received: 7, delivered: 7, rejected: 0 });
     const docs = destination.requests[0].body.trimEnd().split("\n").filter((_, i) => i % 2 === 1).map((l) => JSON.parse(l));
     assert.deepEqual(
       docs.map((d) => d.error?.type ?? "ok"),

@@ -4,20 +4,27 @@
 // (deliver.mjs). On a Cron Trigger, the same Worker pulls audit logs and Logpull from the
 // Cloudflare API and delivers them the same way (pull.mjs, configured by PULL_*).
 //
-// Answers: 200 only once the batch was delivered (or had nothing to deliver, like Logpush's
-// destination check upload); 401 without the shared secret; 400 for a body or `dataset`
-// that can never succeed; 500 when the Worker is misconfigured; 502 when the destination
-// failed, so Logpush retries the batch. See ../../README.md ("Deploy as a Worker").
+// Answers: 200 only once the destination took every document of the batch, as itself or as
+// an error document (or there was nothing to deliver, like Logpush's destination check
+// upload); 401 without the shared secret; 400 for a body or `dataset` that can never
+// succeed; 500 when the Worker is misconfigured; 502 when the destination failed even after
+// the retries of deliver.mjs, so Logpush retries the batch. See ../../README.md ("Deploy as a
+// Worker").
 //
 // Configuration (wrangler.toml [vars] and `wrangler secret put`):
 //   LOGPUSH_SECRET            secret, required: the value Logpush sends in the auth header
 //   LOGPUSH_SECRET_HEADER     the header carrying it (default "X-Logpush-Secret")
 //   DESTINATION_URL           required: the `_bulk` URL, or the NDJSON endpoint's URL
 //   DESTINATION_TYPE          "bulk" (default: Elasticsearch/OpenSearch) or "ndjson"
-//   BULK_INDEX                the index or data stream (required for "bulk")
+//   BULK_INDEX                the index or data stream (required for "bulk"); "{dataset}" in it
+//                             is replaced by each document's event.dataset
+//   ERROR_INDEX               where error documents go (default: BULK_INDEX, "errors" for "{dataset}")
 //   DESTINATION_AUTHORIZATION secret, optional: Authorization header sent to the destination
 //   OPTIONS                   optional: cloudflare-ecs options as JSON, e.g. {"keep_message":false}
 //   CHUNK_BYTES               uncompressed input bytes per destination request (default 2 MiB)
+//   DESTINATION_TIMEOUT_MS    a destination request without an answer by then fails (default 30000)
+//   DESTINATION_RETRIES       retries after 429, 5xx, timeouts, unreachable (default 3)
+//   DESTINATION_RETRY_MS      the first retry's backoff, doubled each time (default 1000)
 // The `dataset` query parameter of the Worker's URL (kept by Logpush from destination_conf)
 // forces the dataset for that job; otherwise each record's dataset is detected.
 
@@ -63,22 +70,24 @@ export default {
     // Logpush batch (up to max_upload_bytes, uncompressed) never sits in memory at once.
     let received = 0;
     let delivered = 0;
+    let rejected = 0;
     try {
       for await (const chunk of lineChunks(await bodyStream(request), config.chunkBytes)) {
-        const result = await deliverBatch(normalizer, chunk, config);
+        const result = await deliverBatch(normalizer, chunk, config, options.dataset);
         received += result.received;
         if (result.failure) {
           console.error(`delivery failed: ${result.failure}`);
           return reply(502, `destination failed: ${result.failure}`);
         }
         delivered += result.delivered;
+        rejected += result.rejected;
       }
     } catch (e) {
       return reply(400, `unreadable body: ${e.message}`);
     } finally {
       normalizer.free();
     }
-    return reply(200, JSON.stringify({ received, delivered }), { "Content-Type": "application/json" });
+    return reply(200, JSON.stringify({ received, delivered, rejected }), { "Content-Type": "application/json" });
   },
 
   async scheduled(controller, env) {

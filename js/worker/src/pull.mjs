@@ -96,7 +96,7 @@ export async function pull(env, scheduledTime) {
   const failed = [];
   for (const source of config.sources) {
     const normalizer = new Normalizer({ ...config.destination.options, dataset: source.kind.dataset });
-    const state = { normalizer, mark: stored[source.key], records: 0 };
+    const state = { normalizer, dataset: source.kind.dataset, mark: stored[source.key], records: 0 };
     const calls = api.calls;
     try {
       await source.kind.pull(run, source, state, (next) => store(marks, source, state, next));
@@ -208,7 +208,7 @@ async function pullWindows(run, source, state, store) {
 }
 
 async function deliver(run, state, ndjson) {
-  const result = await deliverBatch(state.normalizer, ndjson, run.config.destination);
+  const result = await deliverBatch(state.normalizer, ndjson, run.config.destination, state.dataset);
   if (result.failure) throw new Error(`delivery failed: ${result.failure}`);
   state.records += result.delivered;
 }
