@@ -43,6 +43,7 @@ export type ErrorType =
   | "logpush_validation"
   | "invalid_options"
   | "invalid_input"
+  | "destination_rejected"
   | (string & {});
 
 /** An ECS document as a JavaScript object. Only the most common fields are spelled out. */
