@@ -14,6 +14,7 @@ use crate::ecs::time::Unit;
 use crate::json;
 use crate::record::Field;
 
+use super::audit_logs_v2::audit_action::{categorize, lowercase};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 
@@ -145,69 +146,5 @@ fn nested<'a>(
 fn keep<'a>(doc: &mut Doc<'a>, field: &Field<'a>, rest: Option<Vec<Field<'a>>>) {
     if let Some(rest) = rest {
         doc.vendor_object(field.key_cow(), &rest);
-    }
-}
-
-fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
-    if text.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(text.to_ascii_lowercase()) } else { text }
-}
-
-type Categories = (&'static [&'static str], &'static [&'static str]);
-
-/// `event.category` and `event.type` of an audit action (lower case): the reference
-/// integration's table, then the verb in the action's name (`gateway_create`,
-/// `job_update`), else a configuration `info` event.
-fn categorize(action: &str) -> Categories {
-    const IAM: &[&str] = &["iam"];
-    const CONFIGURATION: &[&str] = &["configuration"];
-    match action {
-        "login" => return (&["authentication"], &["info"]),
-        "logout" => return (&["authentication"], &["end"]),
-        "token_create" | "api_key_created" => return (IAM, &["creation"]),
-        "token_revoke" => return (IAM, &["deletion"]),
-        "token_roll" | "rotate_api_key" => return (IAM, &["change"]),
-        "api_key_view" => return (IAM, &["info"]),
-        "add_enforce_twofactor" => return (&["iam", "configuration"], &["admin", "info"]),
-        "purge" | "delete" | "rec_del" => return (CONFIGURATION, &["deletion"]),
-        "add" | "rec_add" => return (CONFIGURATION, &["creation"]),
-        "change_setting" => return (CONFIGURATION, &["change"]),
-        "tls_settings_deployed" | "pending" => return (CONFIGURATION, &["info"]),
-        _ => {}
-    }
-    for word in action.split(['_', '.', '-', ' ']) {
-        let event_type: &'static [&'static str] = match word {
-            "create" | "created" | "add" | "added" => &["creation"],
-            "delete" | "deleted" | "del" | "remove" | "removed" | "revoke" | "revoked" | "purge" => &["deletion"],
-            "update" | "updated" | "change" | "changed" | "edit" | "set" | "modify" | "toggle" | "roll" | "rotate" => {
-                &["change"]
-            }
-            "view" | "read" | "get" | "list" => &["access"],
-            _ => continue,
-        };
-        return (CONFIGURATION, event_type);
-    }
-    (CONFIGURATION, &["info"])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn categories() {
-        assert_eq!(categorize("rotate_api_key"), (&["iam"][..], &["change"][..]));
-        assert_eq!(categorize("token_create"), (&["iam"][..], &["creation"][..]));
-        assert_eq!(categorize("gateway_create"), (&["configuration"][..], &["creation"][..]));
-        assert_eq!(categorize("job_update"), (&["configuration"][..], &["change"][..]));
-        assert_eq!(categorize("rec_set"), (&["configuration"][..], &["change"][..]));
-        assert_eq!(categorize("member_remove"), (&["configuration"][..], &["deletion"][..]));
-        assert_eq!(categorize("something"), (&["configuration"][..], &["info"][..]));
-        assert_eq!(categorize("login"), (&["authentication"][..], &["info"][..]));
-    }
-
-    #[test]
-    fn lowercases_only_when_needed() {
-        assert!(matches!(lowercase(Cow::Borrowed("rotate_api_key")), Cow::Borrowed(_)));
-        assert_eq!(lowercase(Cow::Borrowed("rotate_API_key")), "rotate_api_key");
     }
 }

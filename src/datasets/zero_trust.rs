@@ -1,0 +1,65 @@
+//! Helpers shared by the Zero Trust datasets (`audit_logs_v2`, `biso_user_actions`,
+//! `casb_findings`, `mcp_portal_logs`, ...): a user identifier, a full URL.
+//!
+//! Declared from `audit_logs_v2.rs` (`#[path]`): `mod.rs` registers the datasets only.
+
+use std::borrow::Cow;
+
+use crate::doc::{Doc, URL, Value, slice_of};
+use crate::ecs::url;
+use crate::record::Field;
+
+/// A user identifier (`user.email`, `user.id`, `user.target.name`): the keyword, and one of
+/// `related.user`.
+pub(in crate::datasets) fn user<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
+    if let Some(text) = field.as_str() {
+        doc.related_user(text);
+    }
+    doc.keyword(path, field);
+}
+
+/// `url.*` of a URL's text: `original` as written; `full`, `scheme`, `domain` (with its
+/// public-suffix parts, and one of `related.hosts`), `port`, `path`, `query`, `fragment`,
+/// `extension` when it is absolute; `path`, `query`, `fragment`, `extension` when it is a
+/// path (`/login?next=/`).
+pub(in crate::datasets) fn url_text<'a>(doc: &mut Doc<'a>, text: Cow<'a, str>) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(parts) = url::parse(&text) {
+        doc.put_derived("url.scheme", &text, parts.scheme);
+        let domain = parts.domain.strip_suffix('.').unwrap_or(parts.domain);
+        if url::is_ip_literal(domain) {
+            doc.put_derived("url.domain", &text, domain);
+        } else {
+            doc.domain(&URL, slice_of(&text, domain));
+        }
+        if let Some(port) = parts.port {
+            doc.put("url.port", Value::Int(i64::from(port)));
+        }
+        doc.put_derived("url.path", &text, parts.path);
+        if let Some(query) = parts.query {
+            doc.put_derived("url.query", &text, query);
+        }
+        if let Some(fragment) = parts.fragment {
+            doc.put_derived("url.fragment", &text, fragment);
+        }
+        if let Some(extension) = url::extension(parts.path) {
+            doc.put_derived("url.extension", &text, extension);
+        }
+        doc.put_str("url.full", text.clone());
+    } else if text.starts_with('/') {
+        let target = url::split_target(&text);
+        doc.put_derived("url.path", &text, target.path);
+        if let Some(query) = target.query {
+            doc.put_derived("url.query", &text, query);
+        }
+        if let Some(fragment) = target.fragment {
+            doc.put_derived("url.fragment", &text, fragment);
+        }
+        if let Some(extension) = url::extension(target.path) {
+            doc.put_derived("url.extension", &text, extension);
+        }
+    }
+    doc.put_str("url.original", text);
+}
