@@ -18,6 +18,15 @@ pub(in crate::datasets) fn user<'a>(doc: &mut Doc<'a>, path: &'static str, field
     doc.keyword(path, field);
 }
 
+/// `url.*` of a URL field (see `url_text`); a value that is not a string is a bad field.
+pub(in crate::datasets) fn full_url<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
+    match field.as_str() {
+        Some(text) => url_text(doc, text),
+        None if crate::json::is_empty_value(field.raw()) => {}
+        None => doc.bad_field(field, "expected a string"),
+    }
+}
+
 /// `url.*` of a URL's text: `original` as written; `full`, `scheme`, `domain` (with its
 /// public-suffix parts, and one of `related.hosts`), `port`, `path`, `query`, `fragment`,
 /// `extension` when it is absolute; `path`, `query`, `fragment`, `extension` when it is a
