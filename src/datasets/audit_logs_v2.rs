@@ -25,7 +25,7 @@ pub(super) mod zero_trust;
 use std::borrow::Cow;
 
 use audit_action::{as_iam, categorize, lowercase};
-use zero_trust::{url_text, user};
+use zero_trust::{keyword, url_text, user};
 
 use super::request;
 use super::schema::Kind::*;
@@ -77,12 +77,12 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "ActionTimestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
             "ActionType" => match field.as_str() {
                 Some(text) => action = Some(text).filter(|t| !t.is_empty()),
-                None => doc.keyword("event.action", field),
+                None => keyword(doc, "event.action", field),
             },
             "ActionResult" => outcome(doc, field),
-            "AuditLogID" => doc.keyword("event.id", field),
-            "AccountID" => doc.keyword("cloud.account.id", field),
-            "AccountName" => doc.keyword("cloud.account.name", field),
+            "AuditLogID" => keyword(doc, "event.id", field),
+            "AccountID" => keyword(doc, "cloud.account.id", field),
+            "AccountName" => keyword(doc, "cloud.account.name", field),
             "ActorEmail" => user(doc, "user.email", field),
             "ActorID" => user(doc, "user.id", field),
             "ActorIPAddress" => doc.endpoint_ip(Endpoint::Source, field),
@@ -127,6 +127,11 @@ fn names_identity(resource: &str) -> bool {
     ["member", "user", "token", "api_key", "api key", "role", "permission"].iter().any(|word| resource.contains(word))
 }
 
+/// An HTTP status code, as a number or a numeric string.
+fn status_code(entry: &Field) -> Option<i64> {
+    entry.as_i64().or_else(|| entry.as_str().and_then(|text| json::parse_i64(json::trim(&text))))
+}
+
 /// The API request behind the action: `method`, `status_code`, `uri`, `user_agent` to ECS,
 /// other keys kept as `cloudflare.Raw.*`. Not an object: kept as it is (a bad field unless
 /// empty).
@@ -140,13 +145,12 @@ fn raw<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
     let mut rest = Vec::new();
     for entry in entries {
         match entry.key() {
-            "method" => doc.keyword("http.request.method", &entry),
-            "status_code" => doc.integer("http.response.status_code", &entry),
-            "uri" => match entry.as_str() {
-                Some(text) => url_text(doc, text),
-                None => rest.push(entry),
-            },
-            "user_agent" => request::user_agent(doc, &entry),
+            "method" if entry.as_str().is_some() => keyword(doc, "http.request.method", &entry),
+            "status_code" if status_code(&entry).is_some() => doc.integer("http.response.status_code", &entry),
+            "uri" if entry.as_str().is_some() => url_text(doc, entry.as_str().unwrap_or_default()),
+            "user_agent" if entry.as_str().is_some() => request::user_agent(doc, &entry),
+            // Anything else, and the values above that are not what they should be, stay
+            // where they were.
             _ => rest.push(entry),
         }
     }

@@ -20,7 +20,7 @@
 
 use std::borrow::Cow;
 
-use super::audit_logs_v2::zero_trust::user;
+use super::audit_logs_v2::zero_trust::{keyword, user};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::{Doc, DomainFields, Value, slice_of};
@@ -99,7 +99,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "Datetime" => doc.timestamp("@timestamp", field, Unit::Auto),
             "SessionStartDatetime" => session_start = doc.timestamp_at(&["event.start"], field, Unit::Auto),
             "SessionFinishDatetime" => session_end = finish(doc, "event.end", field),
-            "AccountID" => doc.keyword("cloud.account.id", field),
+            "AccountID" => keyword(doc, "cloud.account.id", field),
             "ClientAddress" => address(doc, &SOURCE, field),
             "ServerAddress" => address(doc, &DESTINATION, field),
             "UserEmail" => user(doc, "user.email", field),
@@ -141,7 +141,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     };
     let [id, start, end] = program;
     match (process, id) {
-        (true, Some(id)) => doc.keyword("process.entity_id", id),
+        (true, Some(id)) => keyword(doc, "process.entity_id", id),
         (_, Some(id)) => doc.vendor(id),
         _ => {}
     }
@@ -171,7 +171,7 @@ fn finish<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) -> Optio
 /// An address as Cloudflare writes it: an IP, `ip:port`, `[v6]:port`, or `host:port`.
 fn address<'a>(doc: &mut Doc<'a>, side: &Side, field: &Field<'a>) {
     let Some(text) = field.as_str().filter(|text| !text.is_empty()) else {
-        return doc.keyword(side.ip, field); // empty, or not a string: a bad field
+        return doc.ip(side.ip, field); // empty, or not a string: a bad field
     };
     if ip::normalize(&text).is_some() {
         return doc.ip(side.ip, field);

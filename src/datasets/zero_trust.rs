@@ -7,22 +7,49 @@ use std::borrow::Cow;
 
 use crate::doc::{Doc, URL, Value, slice_of};
 use crate::ecs::url;
+use crate::json;
 use crate::record::Field;
 
-/// A user identifier (`user.email`, `user.id`, `user.target.name`): the keyword, and one of
-/// `related.user`.
+/// A keyword field (see `keyword_at`).
+pub(in crate::datasets) fn keyword<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
+    keyword_at(doc, &[path], field);
+}
+
+/// A keyword field put at several paths: a string as it is, a number or a boolean as its
+/// JSON text (an ECS keyword is always a string); an object or a list is a bad field.
+pub(in crate::datasets) fn keyword_at<'a>(doc: &mut Doc<'a>, paths: &[&'static str], field: &Field<'a>) {
+    let text = match field.as_str() {
+        Some(text) => text,
+        None if json::is_empty_value(field.raw()) => return,
+        None if is_scalar(field.raw()) => Cow::Borrowed(field.raw()),
+        None => return doc.bad_field(field, "expected a string"),
+    };
+    for path in paths {
+        doc.put_str(path, text.clone());
+    }
+}
+
+/// A JSON number, `true` or `false`.
+fn is_scalar(raw: &str) -> bool {
+    matches!(raw, "true" | "false") || raw.starts_with(|c: char| c == '-' || c.is_ascii_digit())
+}
+
+/// A user identifier (`user.email`, `user.id`, `user.effective.name`): the keyword, and one
+/// of `related.user`.
 pub(in crate::datasets) fn user<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
     if let Some(text) = field.as_str() {
         doc.related_user(text);
+    } else if is_scalar(field.raw()) {
+        doc.related_user(Cow::Borrowed(field.raw()));
     }
-    doc.keyword(path, field);
+    keyword(doc, path, field);
 }
 
 /// `url.*` of a URL field (see `url_text`); a value that is not a string is a bad field.
 pub(in crate::datasets) fn full_url<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
     match field.as_str() {
         Some(text) => url_text(doc, text),
-        None if crate::json::is_empty_value(field.raw()) => {}
+        None if json::is_empty_value(field.raw()) => {}
         None => doc.bad_field(field, "expected a string"),
     }
 }
