@@ -123,8 +123,10 @@ fn outcome<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
 /// Whether a resource product or type is an identity: an account member, a user, an API
 /// token or key, a role or permission group.
 fn names_identity(resource: &str) -> bool {
-    let resource = resource.to_ascii_lowercase();
-    ["member", "user", "token", "api_key", "api key", "role", "permission"].iter().any(|word| resource.contains(word))
+    let resource = resource.as_bytes();
+    ["member", "user", "token", "api_key", "api key", "role", "permission"]
+        .iter()
+        .any(|word| resource.windows(word.len()).any(|window| window.eq_ignore_ascii_case(word.as_bytes())))
 }
 
 /// An HTTP status code, as a number or a numeric string.
@@ -180,5 +182,8 @@ mod tests {
         assert_eq!(detected(v1).as_deref(), Some("audit_logs"));
         let api = r#"{"action":{"result":true,"type":"create"},"actor":{"email":"alice@example.com","id":"1","ip":"198.51.100.10","type":"user"},"id":"1","interface":"API","when":"2024-04-26T17:31:07Z"}"#;
         assert_eq!(detected(api).as_deref(), Some("audit_logs/api"));
+        // The v2 API's nested records are the API format (`audit_logs`), not Logpush's v2.
+        let api_v2 = r#"{"account":{"id":"023e105f4ecef8ad9ca31a8372d0c353","name":"Acme Corp"},"action":{"description":"Add Member","result":"success","time":"2024-04-26T17:31:07Z","type":"create"},"actor":{"context":"dash","email":"alice@example.com","id":"1","ip_address":"198.51.100.10","type":"user"},"id":"c9ef0f47-f3a5-4f86-9d4c-3e5e0e3b1a2c","raw":{"method":"POST","status_code":200},"resource":{"id":"1","product":"members","scope":"accounts","type":"account"},"zone":{}}"#;
+        assert_eq!(detected(api_v2).as_deref(), Some("audit_logs/api"));
     }
 }

@@ -87,19 +87,23 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
 /// `DeviceType` → `host.os.name`, and `host.os.type` where ECS has the family; another
 /// value stays as `cloudflare.DeviceType`.
 fn os<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
-    let text = field.as_str().unwrap_or_default().to_ascii_lowercase();
-    let (name, os_type) = match text.as_str() {
-        "windows" => ("Windows", "windows"),
-        "mac" | "macos" => ("macOS", "macos"),
-        "linux" => ("Linux", "linux"),
-        "ios" => ("iOS", "ios"),
-        "ipados" => ("iPadOS", "ios"),
-        "android" => ("Android", "android"),
-        "chromeos" => ("ChromeOS", ""),
-        _ => return doc.vendor(field),
-    };
-    doc.put_const("host.os.name", name);
-    doc.put_const("host.os.type", os_type);
+    const SYSTEMS: [(&str, &str, &str); 7] = [
+        ("windows", "Windows", "windows"),
+        ("mac", "macOS", "macos"),
+        ("macos", "macOS", "macos"),
+        ("linux", "Linux", "linux"),
+        ("ios", "iOS", "ios"),
+        ("android", "Android", "android"),
+        ("chromeos", "ChromeOS", ""),
+    ];
+    let text = field.as_str().unwrap_or_default();
+    match SYSTEMS.iter().find(|(device_type, _, _)| device_type.eq_ignore_ascii_case(&text)) {
+        Some(&(_, name, os_type)) => {
+            doc.put_const("host.os.name", name);
+            doc.put_const("host.os.type", os_type);
+        }
+        None => doc.vendor(field),
+    }
 }
 
 #[cfg(test)]
