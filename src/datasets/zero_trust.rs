@@ -1,5 +1,5 @@
 //! Helpers shared by the Zero Trust datasets (`audit_logs_v2`, `biso_user_actions`,
-//! `casb_findings`, `mcp_portal_logs`, ...): a user identifier, a full URL.
+//! `casb_findings`, `mcp_portal_logs`, ...): ECS keywords, a user identifier, a full URL.
 //!
 //! Declared from `audit_logs_v2.rs` (`#[path]`): `mod.rs` registers the datasets only.
 
