@@ -25,7 +25,7 @@ pub(super) mod zero_trust;
 use std::borrow::Cow;
 
 use audit_action::{as_iam, categorize, lowercase};
-use zero_trust::{keyword, url_text, user};
+use zero_trust::{url_text, user};
 
 use super::request;
 use super::schema::Kind::*;
@@ -77,12 +77,12 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "ActionTimestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
             "ActionType" => match field.as_str() {
                 Some(text) => action = Some(text).filter(|t| !t.is_empty()),
-                None => keyword(doc, "event.action", field),
+                None => doc.keyword("event.action", field),
             },
             "ActionResult" => outcome(doc, field),
-            "AuditLogID" => keyword(doc, "event.id", field),
-            "AccountID" => keyword(doc, "cloud.account.id", field),
-            "AccountName" => keyword(doc, "cloud.account.name", field),
+            "AuditLogID" => doc.keyword("event.id", field),
+            "AccountID" => doc.keyword("cloud.account.id", field),
+            "AccountName" => doc.keyword("cloud.account.name", field),
             "ActorEmail" => user(doc, "user.email", field),
             "ActorID" => user(doc, "user.id", field),
             "ActorIPAddress" => doc.endpoint_ip(Endpoint::Source, field),
@@ -147,7 +147,7 @@ fn raw<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
     let mut rest = Vec::new();
     for entry in entries {
         match entry.key() {
-            "method" if entry.as_str().is_some() => keyword(doc, "http.request.method", &entry),
+            "method" if entry.as_str().is_some() => doc.keyword("http.request.method", &entry),
             "status_code" if status_code(&entry).is_some() => doc.integer("http.response.status_code", &entry),
             "uri" if entry.as_str().is_some() => url_text(doc, entry.as_str().unwrap_or_default()),
             "user_agent" if entry.as_str().is_some() => request::user_agent(doc, &entry),

@@ -8,7 +8,7 @@
 //! page `url.*`, and its domain (`DomainName`) `destination.domain`. `Metadata`, the action's
 //! details as JSON text, stays as `cloudflare.Metadata`.
 
-use super::audit_logs_v2::zero_trust::{full_url, keyword, user};
+use super::audit_logs_v2::zero_trust::{url_field, user};
 use super::request::string;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
@@ -43,17 +43,17 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
-            "Type" => keyword(doc, "event.action", field),
+            "Type" => doc.keyword("event.action", field),
             "Decision" => {
                 effect = field.as_str().map_or(Effect::Other, |decision| security::effect(&decision));
                 if !matches!(effect, Effect::Allow | Effect::Deny) {
                     doc.vendor(field);
                 }
             }
-            "AccountID" => keyword(doc, "cloud.account.id", field),
+            "AccountID" => doc.keyword("cloud.account.id", field),
             "UserEmail" => user(doc, "user.email", field),
             "UserID" => user(doc, "user.id", field),
-            "URL" => full_url(doc, field),
+            "URL" => url_field(doc, field),
             "DomainName" => {
                 if let Some(domain) = string(doc, field) {
                     doc.domain(&DESTINATION, domain);

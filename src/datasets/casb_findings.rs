@@ -14,7 +14,7 @@
 //! maps it, `url.*`. The asset's vendor metadata and the integration (the SaaS app connected
 //! to CASB: `Integration*`) have no ECS home and stay under `cloudflare.*`.
 
-use super::audit_logs_v2::zero_trust::{full_url, keyword};
+use super::audit_logs_v2::zero_trust::url_field;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::{Doc, Value};
@@ -49,20 +49,20 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "DetectedTimestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
-            "InstanceID" => keyword(doc, "event.id", field),
-            "FindingTypeID" => keyword(doc, "rule.id", field),
-            "FindingTypeDisplayName" => keyword(doc, "rule.name", field),
+            "InstanceID" => doc.keyword("event.id", field),
+            "FindingTypeID" => doc.keyword("rule.id", field),
+            "FindingTypeDisplayName" => doc.keyword("rule.name", field),
             "FindingTypeSeverity" => {
                 if let Some(severity) = field.as_str().as_deref().and_then(severity) {
                     doc.put("event.severity", Value::Int(severity));
                 }
                 doc.vendor(field);
             }
-            "AssetExternalID" => keyword(doc, "entity.id", field),
-            "AssetDisplayName" => keyword(doc, "entity.name", field),
+            "AssetExternalID" => doc.keyword("entity.id", field),
+            "AssetDisplayName" => doc.keyword("entity.name", field),
             "AssetLink" => {
-                keyword(doc, "entity.reference", field);
-                full_url(doc, field);
+                doc.keyword("entity.reference", field);
+                url_field(doc, field);
             }
             _ => doc.vendor(field),
         }

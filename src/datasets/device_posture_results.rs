@@ -11,7 +11,7 @@
 //! WARP client is no user agent of an HTTP request: it stays as `cloudflare.ClientVersion`,
 //! with the registration ID and what the check expected and received.
 
-use super::audit_logs_v2::zero_trust::{keyword, keyword_at, user};
+use super::audit_logs_v2::zero_trust::user;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::Doc;
@@ -57,26 +57,26 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
                 None if crate::json::is_empty_value(field.raw()) => {}
                 None => doc.bad_field(field, "expected a boolean"),
             },
-            "PolicyID" => keyword(doc, "rule.id", field),
-            "PostureCheckName" => keyword(doc, "rule.name", field),
-            "PostureCheckType" => keyword(doc, "rule.category", field),
+            "PolicyID" => doc.keyword("rule.id", field),
+            "PostureCheckName" => doc.keyword("rule.name", field),
+            "PostureCheckType" => doc.keyword("rule.category", field),
             "DeviceID" => {
                 if let Some(id) = field.as_str() {
                     doc.related_host(id);
                 }
-                keyword_at(doc, &["host.id", "device.id"], field);
+                doc.keyword_at(&["host.id", "device.id"], field);
             }
             "DeviceName" => {
                 if let Some(name) = field.as_str() {
                     doc.related_host(name);
                 }
-                keyword(doc, "host.name", field);
+                doc.keyword("host.name", field);
             }
-            "DeviceManufacturer" => keyword(doc, "device.manufacturer", field),
-            "DeviceModel" => keyword(doc, "device.model.name", field),
-            "DeviceSerialNumber" => keyword(doc, "device.serial_number", field),
+            "DeviceManufacturer" => doc.keyword("device.manufacturer", field),
+            "DeviceModel" => doc.keyword("device.model.name", field),
+            "DeviceSerialNumber" => doc.keyword("device.serial_number", field),
             "DeviceType" => os(doc, field),
-            "OSVersion" => keyword(doc, "host.os.version", field),
+            "OSVersion" => doc.keyword("host.os.version", field),
             "Email" => user(doc, "user.email", field),
             "UserUID" => user(doc, "user.id", field),
             _ => doc.vendor(field),

@@ -13,7 +13,6 @@
 //! `User-Agent` (`user_agent.*`). `Content-Type` is left there: ECS fills `*.mime_type` from
 //! the body, not from the header.
 
-use super::audit_logs_v2::zero_trust::keyword;
 use super::request;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
@@ -46,9 +45,9 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "Datetime" => doc.timestamp("@timestamp", field, Unit::Auto),
-            "AccountID" => keyword(doc, "cloud.account.id", field),
-            "GatewayRequestID" => keyword(doc, "http.request.id", field),
-            "TriggeredRuleID" => keyword(doc, "rule.id", field),
+            "AccountID" => doc.keyword("cloud.account.id", field),
+            "GatewayRequestID" => doc.keyword("http.request.id", field),
+            "TriggeredRuleID" => doc.keyword("rule.id", field),
             "Headers" => {
                 headers(doc, field);
                 doc.vendor(field);

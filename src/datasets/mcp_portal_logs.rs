@@ -11,7 +11,7 @@
 //! session, the upstream response time (in its unit) and the error text have no ECS home
 //! and stay under `cloudflare.*` (`error.message` carries the normalizer's own notes).
 
-use super::audit_logs_v2::zero_trust::{full_url, keyword, keyword_at, user};
+use super::audit_logs_v2::zero_trust::{url_field, user};
 use super::request::client_ip;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
@@ -56,8 +56,8 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     for field in fields {
         match field.key() {
             "Datetime" => doc.timestamp("@timestamp", field, Unit::Auto),
-            "Method" => keyword(doc, "event.action", field),
-            "ToolCallName" => keyword(doc, "gen_ai.tool.name", field),
+            "Method" => doc.keyword("event.action", field),
+            "ToolCallName" => doc.keyword("gen_ai.tool.name", field),
             "Success" => match field.as_bool() {
                 Some(success) => doc.put_const("event.outcome", if success { "success" } else { "failure" }),
                 None if crate::json::is_empty_value(field.raw()) => {}
@@ -70,9 +70,9 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "UserEmail" => user(doc, "user.email", field),
             "UserID" => user(doc, "user.id", field),
             "ClientIP" => client_ip(doc, field),
-            "ClientCountry" => keyword_at(doc, &["source.geo.country_iso_code", "client.geo.country_iso_code"], field),
-            "ColoCode" => keyword(doc, "observer.geo.name", field),
-            "ServerURL" => full_url(doc, field),
+            "ClientCountry" => doc.keyword_at(&["source.geo.country_iso_code", "client.geo.country_iso_code"], field),
+            "ColoCode" => doc.keyword("observer.geo.name", field),
+            "ServerURL" => url_field(doc, field),
             _ => doc.vendor(field),
         }
     }

@@ -20,7 +20,7 @@
 
 use std::borrow::Cow;
 
-use super::audit_logs_v2::zero_trust::{keyword, user};
+use super::audit_logs_v2::zero_trust::user;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::{Doc, DomainFields, Value, slice_of};
@@ -99,7 +99,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "Datetime" => doc.timestamp("@timestamp", field, Unit::Auto),
             "SessionStartDatetime" => session_start = doc.timestamp_at(&["event.start"], field, Unit::Auto),
             "SessionFinishDatetime" => session_end = finish(doc, "event.end", field),
-            "AccountID" => keyword(doc, "cloud.account.id", field),
+            "AccountID" => doc.keyword("cloud.account.id", field),
             "ClientAddress" => address(doc, &SOURCE, field),
             "ServerAddress" => address(doc, &DESTINATION, field),
             "UserEmail" => user(doc, "user.email", field),
@@ -122,6 +122,11 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
         }
     }
 
+    if let Some(start) = session_start {
+        // Without `Datetime` in the job, the record is dated by its session (a time already
+        // put at `@timestamp` wins).
+        doc.put("@timestamp", Value::Time(start));
+    }
     if let (Some(start), Some(end)) = (session_start, session_end)
         && let Some(nanos) = end.nanos_since(&start).filter(|n| *n >= 0)
     {
@@ -141,7 +146,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     };
     let [id, start, end] = program;
     match (process, id) {
-        (true, Some(id)) => keyword(doc, "process.entity_id", id),
+        (true, Some(id)) => doc.keyword("process.entity_id", id),
         (_, Some(id)) => doc.vendor(id),
         _ => {}
     }
