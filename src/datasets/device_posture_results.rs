@@ -2,8 +2,9 @@
 //! version, firewall, ...) evaluated on what a WARP client uploaded from its device.
 //!
 //! A host event (`host`/`info`) whose `event.outcome` is the check's result. The device is
-//! both `host.*` (ID, name, OS) and `device.*` (ID, manufacturer, model, serial number: ECS
-//! puts hardware there); the user who registered it is `user.*`; the check is `rule.*`
+//! both `host.*` (ID, name and host name, OS) and `device.*` (ID, manufacturer, model,
+//! serial number: ECS puts hardware there), its ID and name as the Gateway datasets map them
+//! (`gateway::common`); the user who registered it is `user.*`; the check is `rule.*`
 //! (`PolicyID` → `rule.id`, `PostureCheckName` → `rule.name`, `PostureCheckType` →
 //! `rule.category`), as Elastic's integration maps it. `DeviceType` is Cloudflare's OS name
 //! (`windows`, `mac`, `linux`, `ios`, `android`, `chromeos`): `host.os.type` where ECS has the
@@ -12,6 +13,7 @@
 //! with the registration ID and what the check expected and received.
 
 use super::audit_logs_v2::zero_trust::user;
+use super::gateway::common;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::Doc;
@@ -57,28 +59,16 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
                 None if crate::json::is_empty_value(field.raw()) => {}
                 None => doc.bad_field(field, "expected a boolean"),
             },
-            "PolicyID" => doc.keyword("rule.id", field),
             "PostureCheckName" => doc.keyword("rule.name", field),
             "PostureCheckType" => doc.keyword("rule.category", field),
-            "DeviceID" => {
-                if let Some(id) = field.as_str() {
-                    doc.related_host(id);
-                }
-                doc.keyword_at(&["host.id", "device.id"], field);
-            }
-            "DeviceName" => {
-                if let Some(name) = field.as_str() {
-                    doc.related_host(name);
-                }
-                doc.keyword("host.name", field);
-            }
             "DeviceManufacturer" => doc.keyword("device.manufacturer", field),
             "DeviceModel" => doc.keyword("device.model.name", field),
             "DeviceSerialNumber" => doc.keyword("device.serial_number", field),
             "DeviceType" => os(doc, field),
             "OSVersion" => doc.keyword("host.os.version", field),
-            "Email" => user(doc, "user.email", field),
             "UserUID" => user(doc, "user.id", field),
+            // `DeviceID`, `DeviceName`, `Email`, `PolicyID`: as in the Gateway datasets.
+            _ if common(doc, field) => {}
             _ => doc.vendor(field),
         }
     }
