@@ -100,7 +100,9 @@ pub const fn message_only(name: &'static str, kind: Kind) -> Declared {
     Declared { name, kind, fate: Fate::MessageOnly }
 }
 
-/// A field of a schema that has no mapping yet.
+/// A field of a schema that has no mapping yet (every schema has one now: kept for the next
+/// schema declared before its mapping is written).
+#[allow(dead_code, reason = "no schema is without a mapping at the moment")]
 pub const fn field(name: &'static str, kind: Kind) -> Declared {
     Declared { name, kind, fate: Fate::Undecided }
 }
