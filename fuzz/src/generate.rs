@@ -740,9 +740,9 @@ impl ValueSpec {
 
 /// Keys of nested objects (audit `Metadata`).
 const NESTED_KEYS: [Declared; 3] = [
-    Declared { name: "Request", kind: Kind::Object, fate: Fate::Undecided },
-    Declared { name: "zone_name", kind: Kind::Str, fate: Fate::Undecided },
-    Declared { name: "a", kind: Kind::Int, fate: Fate::Undecided },
+    Declared { name: "Request", kind: Kind::Object, fate: Fate::Kept },
+    Declared { name: "zone_name", kind: Kind::Str, fate: Fate::Kept },
+    Declared { name: "a", kind: Kind::Int, fate: Fate::Kept },
 ];
 
 /// A value of the documented kind, shaped by the key's name.

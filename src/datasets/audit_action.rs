@@ -1,7 +1,5 @@
 //! `event.category` and `event.type` of an audit-log action, shared by the audit formats that
 //! name the action (`audit_logs` from the API, `audit_logs_v2`).
-//!
-//! Declared from `audit_logs_v2.rs` (`#[path]`): `mod.rs` registers the datasets only.
 
 use std::borrow::Cow;
 

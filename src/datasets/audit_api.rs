@@ -14,7 +14,7 @@ use crate::ecs::time::Unit;
 use crate::json;
 use crate::record::Field;
 
-use super::audit_logs_v2::audit_action::{categorize, lowercase};
+use super::audit_action::{categorize, lowercase};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 

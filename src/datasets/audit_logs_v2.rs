@@ -17,17 +17,11 @@
 //! request, response and value are kept too (as the API format keeps `newValue`), unlike
 //! version 1's `NewValue`/`OldValue`, which the seed samples leave in `message` only.
 
-#[path = "audit_action.rs"]
-pub(super) mod audit_action;
-#[path = "zero_trust.rs"]
-pub(super) mod zero_trust;
-
 use std::borrow::Cow;
 
-use audit_action::{as_iam, categorize, lowercase};
-use zero_trust::{url_text, user};
-
+use super::audit_action::{as_iam, categorize, lowercase};
 use super::request;
+use super::zero_trust::{url_text, user};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::{Doc, Endpoint};

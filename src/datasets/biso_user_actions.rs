@@ -8,7 +8,7 @@
 //! page `url.*`, and its domain (`DomainName`) `destination.domain`. `Metadata`, the action's
 //! details as JSON text, stays as `cloudflare.Metadata`.
 
-use super::audit_logs_v2::zero_trust::{url_field, user};
+use super::zero_trust::{url_field, user};
 use super::request::string;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};

@@ -14,7 +14,7 @@
 //! maps it, `url.*`. The asset's vendor metadata and the integration (the SaaS app connected
 //! to CASB: `Integration*`) have no ECS home and stay under `cloudflare.*`.
 
-use super::audit_logs_v2::zero_trust::url_field;
+use super::zero_trust::url_field;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::{Doc, Value};

@@ -12,7 +12,7 @@
 //! WARP client is no user agent of an HTTP request: it stays as `cloudflare.ClientVersion`,
 //! with the registration ID and what the check expected and received.
 
-use super::audit_logs_v2::zero_trust::user;
+use super::zero_trust::user;
 use super::gateway::common;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};

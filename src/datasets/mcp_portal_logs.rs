@@ -11,7 +11,7 @@
 //! session, the upstream response time (in its unit) and the error text have no ECS home
 //! and stay under `cloudflare.*` (`error.message` carries the normalizer's own notes).
 
-use super::audit_logs_v2::zero_trust::{url_field, user};
+use super::zero_trust::{url_field, user};
 use super::request::client_ip;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};

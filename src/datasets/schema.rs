@@ -4,7 +4,7 @@
 //! Everything else is derived from these declarations: detection's table of keys unique to
 //! one schema (`detect`), the choice between two schemas of one dataset name, the record
 //! generators of the bench and the fuzzers (`sample`), and the test that no declared field is
-//! left undecided.
+//! left without a decision.
 
 use crate::doc::Doc;
 use crate::record::Field;
@@ -24,8 +24,8 @@ pub struct Schema {
     pub variant: &'static str,
     /// Every field of the schema, both scopes where they differ.
     pub fields: &'static [Declared],
-    /// The ECS mapping, once written; records of a schema without one become
-    /// `unsupported_dataset` error documents.
+    /// The ECS mapping; records of a schema without one (a schema declared before its
+    /// mapping is written) become `unsupported_dataset` error documents.
     pub mapping: Option<Mapping>,
 }
 
@@ -81,8 +81,6 @@ pub enum Fate {
     Kept,
     /// Deliberately left in `message` only (user data of any shape, like audit values).
     MessageOnly,
-    /// Not decided yet: only in schemas without a mapping.
-    Undecided,
 }
 
 /// A field mapped to ECS.
@@ -98,11 +96,4 @@ pub const fn kept(name: &'static str, kind: Kind) -> Declared {
 /// A field left in `message` only.
 pub const fn message_only(name: &'static str, kind: Kind) -> Declared {
     Declared { name, kind, fate: Fate::MessageOnly }
-}
-
-/// A field of a schema that has no mapping yet (every schema has one now: kept for the next
-/// schema declared before its mapping is written).
-#[allow(dead_code, reason = "no schema is without a mapping at the moment")]
-pub const fn field(name: &'static str, kind: Kind) -> Declared {
-    Declared { name, kind, fate: Fate::Undecided }
 }

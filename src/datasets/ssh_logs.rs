@@ -20,7 +20,7 @@
 
 use std::borrow::Cow;
 
-use super::audit_logs_v2::zero_trust::user;
+use super::zero_trust::user;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::{Doc, DomainFields, Value, slice_of};

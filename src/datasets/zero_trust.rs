@@ -1,12 +1,10 @@
 //! Helpers shared by the Zero Trust datasets (`audit_logs_v2`, `biso_user_actions`,
 //! `casb_findings`, `device_posture_results`, `mcp_portal_logs`, `ssh_logs`): a user
 //! identifier, a URL field.
-//!
-//! Declared from `audit_logs_v2.rs` (`#[path]`): `mod.rs` registers the datasets only.
 
 use std::borrow::Cow;
 
-use super::super::request::{full_url, string};
+use super::request::{full_url, string};
 use crate::doc::Doc;
 use crate::record::Field;
 
