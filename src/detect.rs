@@ -36,10 +36,10 @@ pub fn detect(fields: &[Field]) -> Option<&'static Schema> {
 fn unique_to(key: &str) -> Option<usize> {
     let mut slot = hash(key.as_bytes());
     loop {
-        let index = usize::from(*KEYS.table.get(slot & (TABLE_SLOTS - 1))?);
-        let name = KEYS.names.get(index)?; // an empty slot: not found
+        let index = usize::from(*UNIQUE.table.get(slot & (TABLE_SLOTS - 1))?);
+        let &(name, owner) = UNIQUE.keys.get(index)?; // an empty slot: not found
         if same_key(name, key) {
-            return KEYS.owners.get(index).filter(|&&owner| owner != SHARED).map(|&owner| usize::from(owner));
+            return Some(usize::from(owner));
         }
         slot += 1;
     }
@@ -84,16 +84,17 @@ const TABLE_SLOTS: usize = 2048;
 /// Declared fields of all schemas: an upper bound of the distinct keys.
 const DECLARED: usize = declared_fields();
 
-/// Every distinct declared key, the schema that declares it (`SHARED` if several do), and an
-/// open-addressing table over them (indices, `EMPTY` for none) about 40% full, so a lookup,
-/// found or not, mostly reads one or two slots.
+/// Keys, each with the index in `SCHEMAS` of the schema that declares it (`SHARED` while
+/// building, for one that several declare), and an open-addressing table over them (indices,
+/// `EMPTY` for none).
 struct Keys {
-    names: [&'static str; DECLARED],
-    owners: [u8; DECLARED],
+    keys: [(&'static str, u8); DECLARED],
     table: [u16; TABLE_SLOTS],
 }
 
-static KEYS: Keys = keys();
+/// The keys only one schema declares: the table is about a third full, so a lookup, found or
+/// not, mostly reads one or two slots and one entry.
+static UNIQUE: Keys = unique(&distinct());
 
 #[allow(clippy::indexing_slicing, reason = "evaluated at compile time: out of bounds fails the build")]
 const fn declared_fields() -> usize {
@@ -105,41 +106,62 @@ const fn declared_fields() -> usize {
     count
 }
 
+/// Puts `key` into `keys` unless it is there, and returns where it is.
 #[allow(clippy::indexing_slicing, reason = "evaluated at compile time: out of bounds fails the build")]
-const fn keys() -> Keys {
+const fn put(keys: &mut Keys, len: &mut usize, key: &'static str, owner: u8) -> usize {
+    let mut slot = hash(key.as_bytes()) % TABLE_SLOTS;
+    loop {
+        let index = keys.table[slot];
+        if index == EMPTY {
+            assert!(*len < TABLE_SLOTS / 2, "the table would be too full for short probes");
+            keys.table[slot] = *len as u16;
+            keys.keys[*len] = (key, owner);
+            *len += 1;
+            return *len - 1;
+        }
+        if const_eq(keys.keys[index as usize].0, key) {
+            return index as usize;
+        }
+        slot = (slot + 1) % TABLE_SLOTS;
+    }
+}
+
+/// Every declared key once, with its schema, or `SHARED`.
+#[allow(clippy::indexing_slicing, reason = "evaluated at compile time: out of bounds fails the build")]
+const fn distinct() -> (Keys, usize) {
     assert!(SCHEMAS.len() < SHARED as usize && DECLARED < EMPTY as usize);
-    let mut keys = Keys { names: [""; DECLARED], owners: [SHARED; DECLARED], table: [EMPTY; TABLE_SLOTS] };
-    let mut distinct = 0;
+    let mut keys = Keys { keys: [("", SHARED); DECLARED], table: [EMPTY; TABLE_SLOTS] };
+    let mut len = 0;
     let mut s = 0;
     while s < SCHEMAS.len() {
         let fields = SCHEMAS[s].fields;
         let mut f = 0;
         while f < fields.len() {
-            let name = fields[f].name;
-            let mut slot = hash(name.as_bytes()) % TABLE_SLOTS;
-            loop {
-                let index = keys.table[slot];
-                if index == EMPTY {
-                    keys.table[slot] = distinct as u16;
-                    keys.names[distinct] = name;
-                    keys.owners[distinct] = s as u8;
-                    distinct += 1;
-                    break;
-                }
-                if const_eq(keys.names[index as usize], name) {
-                    if keys.owners[index as usize] != s as u8 {
-                        keys.owners[index as usize] = SHARED;
-                    }
-                    break;
-                }
-                slot = (slot + 1) % TABLE_SLOTS;
+            let at = put(&mut keys, &mut len, fields[f].name, s as u8);
+            if keys.keys[at].1 != s as u8 {
+                keys.keys[at].1 = SHARED;
             }
             f += 1;
         }
         s += 1;
     }
-    assert!(distinct <= TABLE_SLOTS / 2, "the table would be too full for short probes");
-    keys
+    (keys, len)
+}
+
+/// The keys of `distinct` that one schema alone declares.
+#[allow(clippy::indexing_slicing, reason = "evaluated at compile time: out of bounds fails the build")]
+const fn unique(distinct: &(Keys, usize)) -> Keys {
+    let mut unique = Keys { keys: [("", SHARED); DECLARED], table: [EMPTY; TABLE_SLOTS] };
+    let mut len = 0;
+    let mut i = 0;
+    while i < distinct.1 {
+        let (key, owner) = distinct.0.keys[i];
+        if owner != SHARED {
+            put(&mut unique, &mut len, key, owner);
+        }
+        i += 1;
+    }
+    unique
 }
 
 #[allow(clippy::indexing_slicing, reason = "evaluated at compile time")]
