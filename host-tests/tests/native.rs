@@ -1,19 +1,43 @@
 //! Every fixture through the core crate, natively (no WebAssembly).
 
 use cloudflare_ecs::{Normalizer, Options};
-use cloudflare_ecs_host_tests::{Mismatches, load_fixtures};
+use cloudflare_ecs_host_tests::{Fixture, Mismatches, load_fixtures};
+use serde_json::Value;
 
 #[test]
 fn every_fixture_normalizes_natively() {
     let mut mismatches = Mismatches::new("native Normalizer::normalize");
     for fixture in load_fixtures() {
-        let options = match &fixture.options {
-            Some(text) => Options::from_json(text)
-                .unwrap_or_else(|error| panic!("{}: options rejected: {error}", fixture.name)),
-            None => Options::default(),
-        };
-        let document = Normalizer::new(options).normalize(&fixture.input);
+        let document = normalizer(&fixture).normalize(&fixture.input);
         mismatches.check(&fixture.name, &fixture.expected, document.as_bytes());
     }
     mismatches.assert_all_match();
+}
+
+/// What `normalize_into` says of each document (hosts tally with it) is what the document holds.
+#[test]
+fn outcome_names_the_documents_dataset_and_error_type() {
+    for fixture in load_fixtures() {
+        let mut document = Vec::new();
+        let outcome = normalizer(&fixture).normalize_into(&fixture.input, &mut document);
+        let document: Value = serde_json::from_slice(&document).expect("a JSON document");
+        let text_at = |pointer: &str| document.pointer(pointer).and_then(Value::as_str);
+        assert_eq!(outcome.dataset, text_at("/event/dataset"), "{}: event.dataset", fixture.name);
+        assert_eq!(
+            outcome.error.map(|kind| kind.code()),
+            text_at("/error/type").filter(|_| fixture.expects_error_document()),
+            "{}: error.type of an error document",
+            fixture.name
+        );
+        assert_eq!(outcome.error.is_some(), text_at("/event/kind") == Some("pipeline_error"), "{}", fixture.name);
+    }
+}
+
+fn normalizer(fixture: &Fixture) -> Normalizer {
+    let options = match &fixture.options {
+        Some(text) => Options::from_json(text)
+            .unwrap_or_else(|error| panic!("{}: options rejected: {error}", fixture.name)),
+        None => Options::default(),
+    };
+    Normalizer::new(options)
 }
