@@ -8,7 +8,7 @@ pub mod invariants;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use cloudflare_ecs_cli::{WasmModule, WasmNormalizer};
+use cloudflare_ecs_wasm_host::{WasmModule, WasmNormalizer};
 
 pub use compare::Mismatches;
 pub use fixtures::{Fixture, load_bad_inputs, load_fixtures};
