@@ -41,8 +41,9 @@ impl Input {
 /// The inputs that command-line arguments name, in order. `-` is stdin, and so is no argument.
 /// A directory gives the files below it, in path order, which for Logpush's
 /// `YYYYMMDD/<start>_<end>_<hash>.log.gz` layout is time order; a pattern (`logs/2025*/*.gz`)
-/// that names no existing path gives its matches, in path order. Hidden files (`.name`) in
-/// directories are left out, and so is `out_dir` if it lies inside one.
+/// that names no existing path gives its matches, in path order (none: it is reported as a
+/// file that cannot be opened, in its turn). Hidden files (`.name`) in directories are left
+/// out, and so is `out_dir` if it lies inside one.
 ///
 /// With `out_dir`, each input gets an output file there: its path below the directory or the
 /// pattern's fixed part (a file argument: its name), without `.gz`, with the extension
@@ -64,8 +65,10 @@ pub fn expand(args: &[PathBuf], out_dir: Option<&Path>) -> Result<Vec<Input>, St
             walk(arg, skip.as_deref(), &mut files).map_err(|e| format!("{}: {e}", arg.display()))?;
             files.sort();
             files.into_iter().map(|file| (relative(&file, arg), file)).collect()
-        } else if !arg.exists() && is_pattern(arg) {
-            matches(arg)?
+        } else if let Some(found) = (!arg.exists() && is_pattern(arg)).then(|| matches(arg)).transpose()?
+            && !found.is_empty()
+        {
+            found
         } else {
             // A file, or what cannot be opened: reported when it is read, in its turn.
             vec![(PathBuf::from(arg.file_name().unwrap_or(arg.as_os_str())), arg.clone())]

@@ -20,7 +20,7 @@ use crate::progress::Progress;
 use crate::summary::Summary;
 
 /// Input text per chunk (a chunk may exceed it by one line).
-pub const DEFAULT_CHUNK_BYTES: usize = 512 * 1024;
+pub const DEFAULT_CHUNK_BYTES: usize = 128 * 1024;
 
 /// Where documents go, in input order.
 pub trait Output {

@@ -264,7 +264,7 @@ fn messages(output: &Output) -> Vec<String> {
 
 #[test]
 fn jobs_write_byte_for_byte_what_one_job_writes() {
-    // Several chunks per input (the chunk is 512 KiB), records and bad lines mixed.
+    // Several chunks per input (the chunk is 128 KiB), records and bad lines mixed.
     let batch = mixed_batch().repeat(6);
     let temp = TempDir::new("jobs");
     let plain = temp.file("batch.ndjson", &batch);
@@ -376,6 +376,11 @@ fn a_directory_or_a_pattern_of_archives_is_read_in_time_order() {
     let output = run_ok(&[pattern.to_str().expect("UTF-8")]);
     let gz: Vec<u8> = files.iter().filter(|(name, _)| name.ends_with(".gz")).flat_map(|(_, text)| core_batch(text, "{}")).collect();
     assert!(output.stdout == gz, "pattern: {:?}", messages(&output));
+
+    let nothing = logs.join("1999*").join("*.gz");
+    let output = run(&[nothing.to_str().expect("UTF-8")], b"");
+    assert_eq!(output.status.code(), Some(1), "a pattern matching nothing is reported");
+    assert!(stderr(&output).contains("1999*"), "{}", stderr(&output));
 }
 
 fn output_file(dir: &Path, name: &str) -> PathBuf {
