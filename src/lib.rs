@@ -81,6 +81,11 @@ impl Normalizer {
 
     /// Appends one document per non-blank line of NDJSON, each followed by `\n`.
     pub fn normalize_batch(&self, ndjson: &[u8], out: &mut Vec<u8>) {
+        self.normalize_batch_with(ndjson, out, |_| {});
+    }
+
+    /// `normalize_batch`, telling `each` what every document is, in order (a host's tally).
+    pub fn normalize_batch_with(&self, ndjson: &[u8], out: &mut Vec<u8>, mut each: impl FnMut(Outcome)) {
         let mut room = Room::new(ndjson.len(), out);
         match std::str::from_utf8(ndjson) {
             // The usual case: lines are found 32 bytes at a time, and not validated one by one.
@@ -91,11 +96,11 @@ impl Normalizer {
                     room.make(line.len(), out);
                     let line = line.strip_suffix('\r').unwrap_or(line);
                     if !line.bytes().all(|b| b.is_ascii_whitespace()) {
-                        if line.len() <= self.options.max_record_bytes {
-                            self.normalize_text(line, &mut scratch, out);
+                        each(if line.len() <= self.options.max_record_bytes {
+                            self.normalize_text(line, &mut scratch, out)
                         } else {
-                            self.normalize_into(line.as_bytes(), out); // a `too_large` document
-                        }
+                            self.normalize_into(line.as_bytes(), out) // a `too_large` document
+                        });
                         out.push(b'\n');
                     }
                 }
@@ -106,7 +111,7 @@ impl Normalizer {
                     room.make(line.len(), out);
                     let line = line.strip_suffix(b"\r").unwrap_or(line);
                     if !line.iter().all(u8::is_ascii_whitespace) {
-                        self.normalize_into(line, out);
+                        each(self.normalize_into(line, out));
                         out.push(b'\n');
                     }
                 }

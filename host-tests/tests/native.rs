@@ -33,6 +33,20 @@ fn outcome_names_the_documents_dataset_and_error_type() {
     }
 }
 
+/// `normalize_batch_with` tells, in order, what `normalize_into` tells record by record.
+#[test]
+fn batch_outcomes_are_the_per_record_outcomes_in_order() {
+    let fixtures = load_fixtures();
+    let records: Vec<&Fixture> = fixtures.iter().filter(|f| f.options.is_none() && f.is_single_line()).collect();
+    let batch = records.iter().map(|f| f.input.as_slice()).collect::<Vec<_>>().join(&b"\n"[..]);
+    let normalizer = Normalizer::default();
+    let mut outcomes = Vec::new();
+    normalizer.normalize_batch_with(&batch, &mut Vec::new(), |outcome| outcomes.push(outcome));
+    let one_by_one: Vec<_> = records.iter().map(|f| normalizer.normalize_into(&f.input, &mut Vec::new())).collect();
+    assert_eq!(outcomes, one_by_one);
+    assert!(outcomes.iter().any(|o| o.error.is_some()) && outcomes.iter().any(|o| o.error.is_none()));
+}
+
 fn normalizer(fixture: &Fixture) -> Normalizer {
     let options = match &fixture.options {
         Some(text) => Options::from_json(text)
