@@ -189,26 +189,11 @@ fn normalize_chunks(normalizer: &Normalizer, work: &Mutex<Receiver<Chunk>>, done
         let Ok(mut chunk) = next else {
             return; // every input has been read
         };
+        // A chunk is whole lines: one batch, each document counted as the core writes it.
         let Slot { text, documents, summary } = &mut chunk.slot;
-        normalize_lines(normalizer, text, documents, summary);
+        normalizer.normalize_batch_with(text, documents, |outcome| summary.count(outcome));
         if done.send(chunk).is_err() {
             return; // the writer has stopped
-        }
-    }
-}
-
-/// One document and `\n` per non-blank line (`\n` or `\r\n` endings), as
-/// `Normalizer::normalize_batch` writes them, record by record so that each is counted as the
-/// core writes it.
-fn normalize_lines(normalizer: &Normalizer, text: &[u8], documents: &mut Vec<u8>, summary: &mut Summary) {
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text).chain([text.len()]) {
-        let line = text.get(start..end).unwrap_or_default();
-        start = end + 1;
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            summary.count(normalizer.normalize_into(line, documents));
-            documents.push(b'\n');
         }
     }
 }
