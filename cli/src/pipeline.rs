@@ -222,7 +222,6 @@ struct Chunker {
     read_buffer: Vec<u8>,
 }
 
-
 impl Chunker {
     /// Sends the input's text in chunks; its last one (possibly empty) says how reading ended.
     /// A line cut short by a read error is dropped.
