@@ -61,6 +61,9 @@ pub fn expand(args: &[PathBuf], out_dir: Option<&Path>) -> Result<Vec<Input>, St
             continue;
         }
         let found: Vec<(PathBuf, PathBuf)> = if arg.is_dir() {
+            if skip.is_some() && arg.canonicalize().ok() == skip {
+                return Err(format!("--out-dir {} is an input directory: its outputs would be read as input", arg.display()));
+            }
             let mut files = Vec::new();
             walk(arg, skip.as_deref(), &mut files).map_err(|e| format!("{}: {e}", arg.display()))?;
             files.sort();
@@ -173,6 +176,12 @@ mod tests {
     fn relative_paths_stay_below() {
         assert_eq!(relative(Path::new("logs/a/b.gz"), Path::new("logs")), PathBuf::from("a/b.gz"));
         assert_eq!(relative(Path::new("../x/b.gz"), Path::new("y")), PathBuf::from("x/b.gz"));
+    }
+
+    #[test]
+    fn out_dir_is_not_an_input_directory() {
+        let dir = std::env::temp_dir();
+        assert!(expand(std::slice::from_ref(&dir), Some(&dir)).unwrap_err().contains("is an input directory"));
     }
 
     #[test]
