@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # cloudflare-ecs build entry point. Installs what is missing (pinned), builds into dist/.
 #
-#   ./build.sh          build everything, then normalize the bundled sample Logpush batch
-#   ./build.sh test     build, then run every test suite (what .ci/run calls)
-#   ./build.sh bench [ARGS]   build, then print throughput, ratios, sizes, memory (bench/)
+#   ./build.sh          build the raw module and the CLI, then normalize the bundled sample Logpush batch
+#   ./build.sh test     build everything (also the npm package), then run every test suite (what .ci/run calls)
+#   ./build.sh bench [ARGS]   build everything, then print throughput, ratios, sizes, memory (bench/)
 #   ./build.sh fuzz SECONDS   run every fuzz target for SECONDS each (nightly, cargo-fuzz)
 #   ./build.sh wasm | cli | npm    build one artifact
 set -euo pipefail
@@ -28,9 +28,8 @@ build_wasm() {
   bash js/build.sh wasm-opt target/wasm32-unknown-unknown/wasm/cloudflare_ecs.wasm dist/cloudflare_ecs.wasm
 }
 
-# The CLI embeds dist/cloudflare_ecs.wasm, so the module is built first.
+# The CLI: native, linking the core crate (no WebAssembly runtime).
 build_cli() {
-  build_wasm
   step "CLI dist/cloudflare-ecs"
   cargo build --locked --release -p cloudflare-ecs-cli
   cp target/release/cloudflare-ecs dist/cloudflare-ecs
@@ -41,8 +40,14 @@ build_npm() {
   bash js/build.sh build
 }
 
-build_all() {
+# What the main job needs: the raw module (for embedders and Fluent Bit) and the CLI.
+build_main() {
+  build_wasm
   build_cli
+}
+
+build_all() {
+  build_main
   build_npm
 }
 
@@ -57,14 +62,17 @@ run_tests() {
   step "clippy (no panics reachable from input: unwrap/expect/indexing denied outside tests)"
   cargo clippy --locked -p cloudflare-ecs --all-targets -- -D warnings
   cargo clippy --locked -p cloudflare-ecs --lib --target wasm32-unknown-unknown -- -D warnings
+  cargo clippy --locked -p cloudflare-ecs-cli --all-targets -- -D warnings
   step "host tests: fixtures natively, through the raw module and Fluent Bit's convention (wasmtime)"
-  cargo test --locked --release -p cloudflare-ecs-host-tests -p cloudflare-ecs-cli
+  cargo test --locked --release -p cloudflare-ecs-host-tests -p cloudflare-ecs-wasm-host
+  step "CLI tests: pipeline, --jobs, streaming, directories, --out-dir"
+  cargo test --locked --release -p cloudflare-ecs-cli
   step "JS tests: npm package and Worker (workerd)"
   bash js/build.sh test-built
 }
 
 case "${1:-}" in
-  "") build_all; run_sample ;;
+  "") build_main; run_sample ;;
   test) build_all; run_tests ;;
   bench) build_all; shift; step "benchmarks"; cargo run --locked --release -p cloudflare-ecs-bench -- "$@" ;;
   fuzz) shift; bash fuzz/run.sh "${1:-60}" ;;

@@ -47,6 +47,15 @@ impl ErrorKind {
     }
 }
 
+/// What a record's document is, known as it is written (a host's tally needs no parsing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// `event.dataset`, when known (an `unsupported_dataset` error document names one).
+    pub dataset: Option<&'static str>,
+    /// `error.type` of an error document (`event.kind` `pipeline_error`); `None` when normalized.
+    pub error: Option<ErrorKind>,
+}
+
 /// A record-level failure.
 #[derive(Debug)]
 pub struct Failure {
@@ -61,7 +70,7 @@ impl Failure {
     }
 
     /// Writes the error document for `original`, the record as received.
-    pub fn write<'a>(&'a self, original: impl Into<Original<'a>>, out: &mut Vec<u8>) {
+    pub fn write<'a>(&'a self, original: impl Into<Original<'a>>, out: &mut Vec<u8>) -> Outcome {
         let mut doc = Doc::empty();
         doc.put_str("event.kind", "pipeline_error");
         doc.put_str("event.dataset", self.dataset.unwrap_or_default());
@@ -69,5 +78,6 @@ impl Failure {
         doc.put_str("error.message", Cow::Borrowed(self.message.as_str()));
         doc.put_str("observer.vendor", "Cloudflare");
         doc.write(Some(original.into()), out);
+        Outcome { dataset: self.dataset, error: Some(self.kind) }
     }
 }

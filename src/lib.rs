@@ -26,7 +26,7 @@ use std::cell::Cell;
 
 pub use datasets::schema::{Declared, Fate, Kind, Schema};
 pub use datasets::{SCHEMAS, is_dataset};
-pub use error::ErrorKind;
+pub use error::{ErrorKind, Outcome};
 use doc::{Buffers, Original};
 use error::Failure;
 pub use options::Options;
@@ -55,8 +55,8 @@ impl Normalizer {
         String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
-    /// Appends the document for one record (no trailing newline).
-    pub fn normalize_into(&self, record: &[u8], out: &mut Vec<u8>) {
+    /// Appends the document for one record (no trailing newline), and says what it is.
+    pub fn normalize_into(&self, record: &[u8], out: &mut Vec<u8>) -> Outcome {
         // Documents are two to four times their record: room for most at once, rather than
         // a dozen reallocations when `out` starts empty.
         out.reserve(record.len().min(self.options.max_record_bytes).saturating_mul(3).saturating_add(1024));
@@ -71,18 +71,24 @@ impl Normalizer {
         match std::str::from_utf8(record) {
             Ok(text) => {
                 let mut scratch = Scratch::take();
-                self.normalize_text(text, &mut scratch, out);
+                let outcome = self.normalize_text(text, &mut scratch, out);
                 scratch.keep();
+                outcome
             }
             Err(e) => {
                 let message = format!("record is not valid UTF-8 ({e}); invalid bytes replaced by U+FFFD");
-                Failure::new(ErrorKind::InvalidUtf8, message).write(&*String::from_utf8_lossy(record), out);
+                Failure::new(ErrorKind::InvalidUtf8, message).write(&*String::from_utf8_lossy(record), out)
             }
         }
     }
 
     /// Appends one document per non-blank line of NDJSON, each followed by `\n`.
     pub fn normalize_batch(&self, ndjson: &[u8], out: &mut Vec<u8>) {
+        self.normalize_batch_with(ndjson, out, |_| {});
+    }
+
+    /// `normalize_batch`, telling `each` what every document is, in order (a host's tally).
+    pub fn normalize_batch_with(&self, ndjson: &[u8], out: &mut Vec<u8>, mut each: impl FnMut(Outcome)) {
         let mut room = Room::new(ndjson.len(), out);
         match std::str::from_utf8(ndjson) {
             // The usual case: lines are found 32 bytes at a time, and not validated one by one.
@@ -93,11 +99,11 @@ impl Normalizer {
                     room.make(line.len(), out);
                     let line = line.strip_suffix('\r').unwrap_or(line);
                     if !line.bytes().all(|b| b.is_ascii_whitespace()) {
-                        if line.len() <= self.options.max_record_bytes {
-                            self.normalize_text(line, &mut scratch, out);
+                        each(if line.len() <= self.options.max_record_bytes {
+                            self.normalize_text(line, &mut scratch, out)
                         } else {
-                            self.normalize_into(line.as_bytes(), out); // a `too_large` document
-                        }
+                            self.normalize_into(line.as_bytes(), out) // a `too_large` document
+                        });
                         out.push(b'\n');
                     }
                 }
@@ -108,7 +114,7 @@ impl Normalizer {
                     room.make(line.len(), out);
                     let line = line.strip_suffix(b"\r").unwrap_or(line);
                     if !line.iter().all(u8::is_ascii_whitespace) {
-                        self.normalize_into(line, out);
+                        each(self.normalize_into(line, out));
                         out.push(b'\n');
                     }
                 }
@@ -116,7 +122,7 @@ impl Normalizer {
         }
     }
 
-    fn normalize_text<'a>(&self, text: &'a str, scratch: &mut Scratch<'a>, out: &mut Vec<u8>) {
+    fn normalize_text<'a>(&self, text: &'a str, scratch: &mut Scratch<'a>, out: &mut Vec<u8>) -> Outcome {
         let fields = match parse_record(text, std::mem::take(&mut scratch.fields)) {
             Ok(fields) => fields,
             Err(failure) => return failure.write(text, out),
@@ -129,27 +135,28 @@ impl Normalizer {
                 match parse_record(&inner, recycle(fields)) {
                     Ok(inner_fields) => {
                         let buffers = std::mem::take(&mut scratch.doc).relabel();
-                        let buffers = self.map_record(&inner_fields, original, buffers, out);
+                        let (buffers, outcome) = self.map_record(&inner_fields, original, buffers, out);
                         scratch.doc = buffers.relabel();
                         scratch.fields = spare(inner_fields);
+                        outcome
                     }
                     Err(failure) => failure.write(original, out),
                 }
             }
             None => {
-                let buffers = self.map_record(&fields, Original::Text(text), std::mem::take(&mut scratch.doc), out);
+                let (buffers, outcome) = self.map_record(&fields, Original::Text(text), std::mem::take(&mut scratch.doc), out);
                 scratch.doc = buffers;
                 scratch.fields = bounded(fields);
+                outcome
             }
         }
     }
 
     /// Maps one record's fields into its document, in `buffers`, which it returns for the next.
-    fn map_record<'a>(&self, fields: &[Field<'a>], original: Original<'a>, buffers: Buffers<'a>, out: &mut Vec<u8>) -> Buffers<'a> {
+    fn map_record<'a>(&self, fields: &[Field<'a>], original: Original<'a>, buffers: Buffers<'a>, out: &mut Vec<u8>) -> (Buffers<'a>, Outcome) {
         if is_logpush_validation(fields) {
             let failure = Failure::new(ErrorKind::LogpushValidation, "Logpush destination check upload; acknowledge and skip");
-            failure.write(original, out);
-            return buffers;
+            return (buffers, failure.write(original, out));
         }
         let schema = match &self.options.dataset {
             Some(name) => datasets::for_dataset(name, fields),
@@ -157,20 +164,19 @@ impl Normalizer {
         };
         let Some(schema) = schema else {
             let failure = Failure::new(ErrorKind::UnknownDataset, "no Cloudflare Logpush dataset recognized from the record's fields");
-            failure.write(original, out);
-            return buffers;
+            return (buffers, failure.write(original, out));
         };
         let Some(mapping) = schema.mapping else {
             let failure = Failure {
                 dataset: Some(schema.dataset),
                 ..Failure::new(ErrorKind::UnsupportedDataset, "this dataset has no ECS mapping yet")
             };
-            failure.write(original, out);
-            return buffers;
+            return (buffers, failure.write(original, out));
         };
         let mut doc = doc::Doc::new_in(schema.dataset, buffers);
         mapping(fields, &mut doc);
-        doc.write_out(self.options.keep_message.then_some(original), fields, out)
+        let buffers = doc.write_out(self.options.keep_message.then_some(original), fields, out);
+        (buffers, Outcome { dataset: Some(schema.dataset), error: None })
     }
 }
 

@@ -9,7 +9,7 @@
 //! in one run so that ratios hold on a noisy machine, the same lines go through:
 //!
 //! - (a) the core natively: `Normalizer::normalize_batch` and per record `normalize_into`;
-//! - (b) `dist/cloudflare_ecs.wasm` in wasmtime, through the CLI's host: `cfecs_transform_batch`
+//! - (b) `dist/cloudflare_ecs.wasm` in wasmtime, through the reference host (`wasm-host/`): `cfecs_transform_batch`
 //!   and per record `cfecs_transform` (input copied in, output copied out, as a host does);
 //! - (c) the npm package `dist/npm` in Node: `transformBatch`, `transform` (object in and out)
 //!   and `transformJson` (a separate `node` process, bench/node/bench.cjs);
@@ -28,7 +28,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use cloudflare_ecs::Normalizer;
-use cloudflare_ecs_cli::{WasmModule, WasmNormalizer};
+use cloudflare_ecs_wasm_host::{WasmModule, WasmNormalizer};
 
 const USAGE: &str = "\
 usage: bench [OPTIONS] [FILES...]

@@ -1,9 +1,9 @@
-//! The per-run tally printed on stderr.
+//! The per-run tally printed on stderr, from what the core says of each document it writes.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::Value;
+use cloudflare_ecs::Outcome;
 
 /// Counts of the documents produced: every record yields exactly one document.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -12,40 +12,38 @@ pub struct Summary {
     /// Error documents (`event.kind` = `pipeline_error`).
     pub errors: u64,
     /// Normalized documents per `event.dataset`.
-    pub per_dataset: BTreeMap<String, u64>,
+    pub per_dataset: BTreeMap<&'static str, u64>,
     /// Error documents per `error.type`.
-    pub per_error_type: BTreeMap<String, u64>,
+    pub per_error_type: BTreeMap<&'static str, u64>,
 }
 
 impl Summary {
-    /// Counts one output document; `Err` if it is not a JSON object.
-    pub fn count(&mut self, document: &[u8]) -> Result<(), String> {
-        let document: Value = serde_json::from_slice(document)
-            .map_err(|error| format!("the module returned a line that is not JSON: {error}"))?;
-        if !document.is_object() {
-            return Err("the module returned a JSON value that is not an object".to_owned());
-        }
-        let text_at = |pointer: &str| {
-            document
-                .pointer(pointer)
-                .and_then(Value::as_str)
-                .unwrap_or("unknown")
-                .to_owned()
-        };
+    /// Counts one document.
+    pub fn count(&mut self, outcome: Outcome) {
         self.records += 1;
-        if document.pointer("/event/kind").and_then(Value::as_str) == Some("pipeline_error") {
-            self.errors += 1;
-            *self
-                .per_error_type
-                .entry(text_at("/error/type"))
-                .or_default() += 1;
-        } else {
-            *self
-                .per_dataset
-                .entry(text_at("/event/dataset"))
-                .or_default() += 1;
+        match (outcome.error, outcome.dataset) {
+            (Some(kind), _) => {
+                self.errors += 1;
+                *self.per_error_type.entry(kind.code()).or_default() += 1;
+            }
+            (None, dataset) => {
+                *self.per_dataset.entry(dataset.unwrap_or("unknown")).or_default() += 1;
+            }
         }
-        Ok(())
+    }
+
+    /// Adds another tally to this one.
+    pub fn add(&mut self, other: &Summary) {
+        self.records += other.records;
+        self.errors += other.errors;
+        for (mine, theirs) in [
+            (&mut self.per_dataset, &other.per_dataset),
+            (&mut self.per_error_type, &other.per_error_type),
+        ] {
+            for (name, count) in theirs {
+                *mine.entry(name).or_default() += count;
+            }
+        }
     }
 }
 
@@ -67,5 +65,29 @@ impl fmt::Display for Summary {
             writeln!(f, "error {error_type}: {count}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudflare_ecs::ErrorKind;
+
+    #[test]
+    fn counts_datasets_and_error_types_and_adds_up() {
+        let dns = Outcome { dataset: Some("dns_logs"), error: None };
+        let invalid = Outcome { dataset: None, error: Some(ErrorKind::InvalidJson) };
+        let unsupported = Outcome { dataset: Some("spectrum_events"), error: Some(ErrorKind::UnsupportedDataset) };
+        let mut first = Summary::default();
+        first.count(dns);
+        first.count(invalid);
+        let mut second = Summary::default();
+        second.count(dns);
+        second.count(unsupported);
+        first.add(&second);
+        assert_eq!(
+            first.to_string(),
+            "records: 4\nerrors: 2\ndataset dns_logs: 2\nerror invalid_json: 1\nerror unsupported_dataset: 1\n"
+        );
     }
 }

@@ -1,5 +1,5 @@
 //! The raw module for real: `dist/cloudflare_ecs.wasm` (or `$CFECS_WASM`) under wasmtime,
-//! through the reference host of the CLI, on ONE long-lived instance for the whole run.
+//! through the reference host (`wasm-host/`), on ONE long-lived instance for the whole run.
 //!
 //! Mostly `cfecs_transform_batch` with fuzzed NDJSON; some inputs go line by line through
 //! `cfecs_transform` or `cfecs_fluentbit` instead, and some reconfigure the instance first.
@@ -14,7 +14,7 @@
 use std::cell::RefCell;
 
 use cloudflare_ecs::{Normalizer, Options};
-use cloudflare_ecs_cli::{WasmModule, WasmNormalizer};
+use cloudflare_ecs_wasm_host::{WasmModule, WasmNormalizer};
 use cloudflare_ecs_fuzz::{batch_lines, check_batch_output, check_document};
 use libfuzzer_sys::fuzz_target;
 

@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use cloudflare_ecs::Normalizer;
 
 /// A parsed JSON document that keeps duplicate keys and key order, parsed by serde_json's
-/// strict path (numbers in f64 range, no lone surrogates), like the CLI's summary does.
+/// strict path (numbers in f64 range, no lone surrogates), as a consumer downstream does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json {
     Null,

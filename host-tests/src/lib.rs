@@ -6,7 +6,7 @@ pub mod invariants;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use cloudflare_ecs_cli::{WasmModule, WasmNormalizer};
+use cloudflare_ecs_wasm_host::{WasmModule, WasmNormalizer};
 
 pub use cloudflare_ecs_fixtures::{Fixture, Mismatches, load_bad_inputs, load_fixtures};
 

@@ -12,7 +12,7 @@
 //! allocator's state is corrupted, as with C's `free`); it is not exercised.
 
 use cloudflare_ecs::{Normalizer, Options};
-use cloudflare_ecs_cli::{WasmModule, WasmNormalizer};
+use cloudflare_ecs_wasm_host::{WasmModule, WasmNormalizer};
 use cloudflare_ecs_host_tests::invariants::batch_lines;
 use cloudflare_ecs_host_tests::{configure, instance, load_bad_inputs};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! `cfecs_fluentbit` called the way Fluent Bit's filter_wasm calls it (JSON event format).
 
-use cloudflare_ecs_cli::WasmNormalizer;
+use cloudflare_ecs_wasm_host::WasmNormalizer;
 use cloudflare_ecs_host_tests::{Fixture, Mismatches, instance, load_fixtures};
 use serde_json::{Map, Value};
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use cloudflare_ecs_cli::wasm::ABI_VERSION;
+use cloudflare_ecs_wasm_host::ABI_VERSION;
 use cloudflare_ecs_host_tests::{Fixture, Mismatches, instance, load_fixtures, wasm_module};
 use serde_json::Value;
 

@@ -163,7 +163,7 @@ pub extern "C" fn cfecs_transform(ptr: u32, len: u32) -> i64 {
         match input(ptr, len) {
             Some(record) => state.normalizer.normalize_into(record, &mut out),
             None => out_of_bounds(len).write("", &mut out),
-        }
+        };
         state.hand_out(out)
     })
 }
@@ -203,7 +203,9 @@ pub extern "C" fn cfecs_fluentbit(
         let normalizer = fluentbit_tag.for_tag(input(tag_ptr, tag_len).unwrap_or_default(), normalizer);
         fluentbit_out.clear();
         match input(record_ptr, record_len).filter(|_| record_ptr != 0) {
-            Some(record) => normalizer.normalize_into(record, fluentbit_out),
+            Some(record) => {
+                normalizer.normalize_into(record, fluentbit_out);
+            }
             None => {
                 let message = format!(
                     "record of {record_len} bytes did not fit in the filter's heap; raise WASM_Heap_Size"

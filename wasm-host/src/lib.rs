@@ -1,4 +1,5 @@
-//! The reference wasmtime host for the raw `cloudflare_ecs.wasm` module (ABI: design.md §6).
+//! The reference wasmtime host for the raw `cloudflare_ecs.wasm` module (ABI: design.md §6),
+//! shared by the host tests, the benchmark and the fuzz targets.
 //!
 //! Every pointer and length the guest hands back is checked against its linear memory, so a
 //! misbehaving module yields an `Err`, never a host panic or an out-of-bounds read.

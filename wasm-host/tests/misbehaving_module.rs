@@ -1,7 +1,7 @@
 //! The host against a hand-assembled module that breaks the ABI's promises: every bad pointer
 //! or length it returns must come back as an `Err`, never a panic or an out-of-bounds read.
 
-use cloudflare_ecs_cli::WasmModule;
+use cloudflare_ecs_wasm_host::WasmModule;
 
 const PAGE: u32 = 65_536;
 /// Where the module's data segment puts bytes with no NUL after them, up to the memory's end.
