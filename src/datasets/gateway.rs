@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 
 use super::request::string;
+use super::zero_trust::{device_id, device_name, user};
 use crate::doc::{Doc, Value};
 use crate::ecs::ip;
 use crate::record::Field;
@@ -111,21 +112,8 @@ pub(in crate::datasets) fn common<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> b
         "AccountID" => doc.keyword("cloud.account.id", field),
         "Email" => user(doc, "user.email", field),
         "UserID" => user(doc, "user.id", field),
-        "DeviceID" => {
-            // A host identifier: one of `related.hosts`, as ECS allows and Elastic does.
-            if let Some(id) = string(doc, field) {
-                doc.related_host(id.clone());
-                doc.put_str("device.id", id.clone());
-                doc.put_str("host.id", id);
-            }
-        }
-        "DeviceName" => {
-            if let Some(name) = string(doc, field) {
-                doc.related_host(name.clone());
-                doc.put_str("host.name", name.clone());
-                doc.put_str("host.hostname", name);
-            }
-        }
+        "DeviceID" => device_id(doc, field),
+        "DeviceName" => device_name(doc, field),
         "PolicyID" => doc.keyword("rule.id", field),
         "PolicyName" => doc.keyword("rule.name", field),
         "ColoCode" => doc.keyword("observer.geo.name", field),
@@ -135,13 +123,6 @@ pub(in crate::datasets) fn common<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> b
 }
 
 /// A user identifier, also one of `related.user`.
-fn user<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
-    if let Some(user) = string(doc, field) {
-        doc.related_user(user.clone());
-        doc.put_str(path, user);
-    }
-}
-
 /// An integer field that must be a port (`source.port`, `destination.port`).
 pub(in crate::datasets) fn port<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
     match integer(field) {

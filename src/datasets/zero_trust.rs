@@ -1,6 +1,6 @@
 //! Helpers shared by the Zero Trust datasets (`audit_logs_v2`, `biso_user_actions`,
-//! `casb_findings`, `device_posture_results`, `mcp_portal_logs`, `ssh_logs`): a user
-//! identifier, a URL field.
+//! `casb_findings`, `device_posture_results`, `mcp_portal_logs`, `ssh_logs`, the Gateway
+//! datasets, `zero_trust_network_sessions`): a user identifier, the WARP device, a URL field.
 
 use std::borrow::Cow;
 
@@ -20,6 +20,25 @@ pub(in crate::datasets) fn user<'a>(doc: &mut Doc<'a>, path: &'static str, field
         None => {}
     }
     doc.keyword(path, field);
+}
+
+/// The WARP device's ID: `device.id` and `host.id` (a host identifier, one of `related.hosts`,
+/// as ECS allows and Elastic does).
+pub(in crate::datasets) fn device_id<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
+    if let Some(id) = string(doc, field) {
+        doc.related_host(id.clone());
+        doc.put_str("device.id", id.clone());
+        doc.put_str("host.id", id);
+    }
+}
+
+/// The WARP device's name: `host.name` and `host.hostname`, one of `related.hosts`.
+pub(in crate::datasets) fn device_name<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
+    if let Some(name) = string(doc, field) {
+        doc.related_host(name.clone());
+        doc.put_str("host.name", name.clone());
+        doc.put_str("host.hostname", name);
+    }
 }
 
 /// A URL field: `url.original` as written, the rest of `url.*` when it is an absolute URL

@@ -31,6 +31,7 @@ use super::flow::{duration, lowercase, time, transport};
 use super::request::{string, tls_cipher, tls_protocol};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
+use super::zero_trust::{device_id, device_name, user};
 use crate::doc::{DESTINATION, Doc, Endpoint, Value};
 use crate::ecs::ip;
 use crate::record::Field;
@@ -130,20 +131,8 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "ConnectionCloseReason" => doc.keyword("event.reason", field),
             "Email" => user(doc, "user.email", field),
             "UserID" => user(doc, "user.id", field),
-            "DeviceID" => {
-                if let Some(id) = string(doc, field) {
-                    doc.related_host(id.clone());
-                    doc.put_str("device.id", id.clone());
-                    doc.put_str("host.id", id);
-                }
-            }
-            "DeviceName" => {
-                if let Some(name) = string(doc, field) {
-                    doc.related_host(name.clone());
-                    doc.put_str("host.name", name.clone());
-                    doc.put_str("host.hostname", name);
-                }
-            }
+            "DeviceID" => device_id(doc, field),
+            "DeviceName" => device_name(doc, field),
             "IngressColoName" => doc.keyword("observer.geo.name", field),
             "EgressRuleID" => doc.keyword("rule.id", field),
             "EgressRuleName" => doc.keyword("rule.name", field),
@@ -165,13 +154,6 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
     }
     if let Some(name) = fqdn.or(sni) {
         doc.domain(&DESTINATION, name);
-    }
-}
-
-fn user<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
-    if let Some(user) = string(doc, field) {
-        doc.related_user(user.clone());
-        doc.put_str(path, user);
     }
 }
 
