@@ -3,6 +3,7 @@
 //! `dex_application_tests`).
 
 use crate::doc::Doc;
+use crate::ecs::time::Unit;
 use crate::record::Field;
 
 /// The device, its user and account, as every WARP and DEX dataset names them: `DeviceID` →
@@ -41,5 +42,25 @@ pub(super) fn device<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> bool {
 fn related<'a>(doc: &mut Doc<'a>, field: &Field<'a>, add: fn(&mut Doc<'a>, std::borrow::Cow<'a, str>)) {
     if let Some(value) = field.as_str().filter(|v| !v.is_empty()) {
         add(doc, value);
+    }
+}
+
+/// A WARP client change (`warp_config_changes`, `warp_toggle_changes`): `event.action` says
+/// which; the device, user and account as `device` maps them; the changed values stay under
+/// `cloudflare.*`.
+pub(super) fn change<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>, action: &'static str) {
+    doc.put_const("event.kind", "event");
+    doc.put_list("event.category", &["configuration"]);
+    doc.put_list("event.type", &["change"]);
+    doc.put_const("event.action", action);
+    for field in fields {
+        match field.key() {
+            "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
+            _ => {
+                if !device(doc, field) {
+                    doc.vendor(field);
+                }
+            }
+        }
     }
 }

@@ -6,11 +6,10 @@
 //! `ConfigNameTo`, ...) has no ECS home and stays under `cloudflare.*`. The device is `host.*`
 //! and `device.*` as in every WARP and DEX dataset (see [`device`]).
 
-use super::warp::device;
+use super::warp::change;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use crate::doc::Doc;
-use crate::ecs::time::Unit;
 use crate::record::Field;
 
 pub const SCHEMA: Schema = Schema {
@@ -33,20 +32,7 @@ pub const SCHEMA: Schema = Schema {
 };
 
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
-    doc.put_const("event.kind", "event");
-    doc.put_list("event.category", &["configuration"]);
-    doc.put_list("event.type", &["change"]);
-    doc.put_const("event.action", "warp-config-change");
-    for field in fields {
-        match field.key() {
-            "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
-            _ => {
-                if !device(doc, field) {
-                    doc.vendor(field);
-                }
-            }
-        }
-    }
+    change(fields, doc, "warp-config-change");
 }
 
 #[cfg(test)]

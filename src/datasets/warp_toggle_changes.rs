@@ -7,9 +7,8 @@
 
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::warp::device;
+use super::warp::change;
 use crate::doc::Doc;
-use crate::ecs::time::Unit;
 use crate::record::Field;
 
 pub const SCHEMA: Schema = Schema {
@@ -30,18 +29,5 @@ pub const SCHEMA: Schema = Schema {
 };
 
 pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
-    doc.put_const("event.kind", "event");
-    doc.put_list("event.category", &["configuration"]);
-    doc.put_list("event.type", &["change"]);
-    doc.put_const("event.action", "warp-toggle-change");
-    for field in fields {
-        match field.key() {
-            "Timestamp" => doc.timestamp("@timestamp", field, Unit::Auto),
-            _ => {
-                if !device(doc, field) {
-                    doc.vendor(field);
-                }
-            }
-        }
-    }
+    change(fields, doc, "warp-toggle-change");
 }
