@@ -21,14 +21,47 @@ pub fn ecs_types() -> &'static HashMap<String, String> {
     })
 }
 
-/// Every place where `document` leaves ECS: a path ECS does not define, or a value not of
-/// its field's type. Empty when the document keeps to ECS.
+/// `event.category` value → the `event.type` values ECS expects with it.
+fn expected_event_types() -> &'static HashMap<String, Vec<String>> {
+    static EXPECTED: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    EXPECTED.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/ecs/ecs-9.4.0-fields.json");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+        let table: Value = serde_json::from_str(&text).expect("the ECS table is JSON");
+        let categories = table["event.category"]["allowed_values"].as_array().cloned().unwrap_or_default();
+        categories
+            .iter()
+            .map(|c| {
+                let types = c["expected_event_types"].as_array().cloned().unwrap_or_default();
+                let types = types.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect();
+                (c["name"].as_str().unwrap_or_default().to_owned(), types)
+            })
+            .collect()
+    })
+}
+
+/// Every place where `document` leaves ECS: a path ECS does not define, a value not of its
+/// field's type, or an `event.type` that none of the document's `event.category` values
+/// expects. Empty when the document keeps to ECS.
 pub fn ecs_violations(document: &Value) -> Vec<String> {
     let mut found = Vec::new();
     if let Value::Object(object) = document {
         for (key, value) in object {
             if key != "cloudflare" {
                 check("", key, value, &mut found);
+            }
+        }
+    }
+    let list = |pointer: &str| -> Vec<&str> {
+        document.pointer(pointer).and_then(Value::as_array).map_or(Vec::new(), |a| a.iter().filter_map(Value::as_str).collect())
+    };
+    let categories = list("/event/category");
+    if !categories.is_empty() {
+        let expected = expected_event_types();
+        for event_type in list("/event/type") {
+            let fits = categories.iter().any(|c| expected.get(*c).is_some_and(|types| types.iter().any(|t| t == event_type)));
+            if !fits {
+                found.push(format!("event.type: {event_type} is expected with none of event.category {categories:?}"));
             }
         }
     }
@@ -97,5 +130,7 @@ mod tests {
         assert!(ecs_violations(&json!({"dns": {"answers": [{"name": "a.com", "ttl": 60, "type": "A", "data": "192.0.2.1"}]}})).is_empty());
         let bad = ecs_violations(&json!({"event": {"action": 5, "kind": "event"}, "tls": {"client": {"ja4": "x"}}, "source": {"ip": "nope"}, "user": {"id": true}}));
         assert_eq!(bad.len(), 4, "{bad:?}");
+        let mismatched = ecs_violations(&json!({"event": {"category": ["email"], "type": ["info", "denied"]}}));
+        assert_eq!(mismatched.len(), 1, "{mismatched:?}");
     }
 }
