@@ -4,7 +4,7 @@
 //! Fluent Bit passes when it could not copy the tag (no tag, never a trap).
 
 use cloudflare_ecs::{Normalizer, Options};
-use cloudflare_ecs_cli::WasmNormalizer;
+use cloudflare_ecs_wasm_host::WasmNormalizer;
 use cloudflare_ecs_host_tests::{configure, instance, module_path};
 use serde_json::{Value, json};
 use wasmtime::{Engine, Instance, Memory, Module, Store, TypedFunc};
