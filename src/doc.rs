@@ -385,7 +385,7 @@ impl<'a> Doc<'a> {
     /// (`event.outcome` from a status code, `network.bytes`).
     #[inline]
     pub fn integer_at(&mut self, paths: &[&'static str], field: &Field<'a>) -> Option<i64> {
-        let value = field.as_i64().or_else(|| field.as_str().and_then(|s| json::parse_i64(json::trim(&s))));
+        let value = field.as_integer();
         self.put_parsed(paths, field, value, Value::Int, "expected an integer")
     }
 

@@ -63,6 +63,12 @@ impl<'a> Field<'a> {
         crate::json::parse_i64(self.raw())
     }
 
+    /// The value when it is an integer, as a JSON number or a numeric string (`"443"`).
+    #[inline]
+    pub fn as_integer(&self) -> Option<i64> {
+        self.as_i64().or_else(|| self.as_str().and_then(|s| crate::json::parse_i64(crate::json::trim(&s))))
+    }
+
     /// The value when it is a non-negative integer JSON number.
     #[inline]
     pub fn as_u64(&self) -> Option<u64> {

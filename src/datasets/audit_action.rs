@@ -1,8 +1,6 @@
 //! `event.category` and `event.type` of an audit-log action, shared by the audit formats that
 //! name the action (`audit_logs` from the API, `audit_logs_v2`).
 
-use std::borrow::Cow;
-
 /// `event.category` and `event.type`.
 pub type Categories = (&'static [&'static str], &'static [&'static str]);
 
@@ -52,11 +50,6 @@ pub fn as_iam(categories: Categories) -> Categories {
     }
 }
 
-/// `text` in lower case, borrowed when it already is.
-pub fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
-    if text.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(text.to_ascii_lowercase()) } else { text }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,11 +75,5 @@ mod tests {
             as_iam(categorize("add_enforce_twofactor")),
             (&["iam", "configuration"][..], &["admin", "info"][..])
         );
-    }
-
-    #[test]
-    fn lowercases_only_when_needed() {
-        assert!(matches!(lowercase(Cow::Borrowed("rotate_api_key")), Cow::Borrowed(_)));
-        assert_eq!(lowercase(Cow::Borrowed("rotate_API_key")), "rotate_api_key");
     }
 }

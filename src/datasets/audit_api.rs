@@ -14,7 +14,7 @@ use crate::ecs::time::Unit;
 use crate::json;
 use crate::record::Field;
 
-use super::audit_action::{categorize, lowercase};
+use super::audit_action::categorize;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 
@@ -55,7 +55,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
         }
     }
 
-    let action = action.map(lowercase);
+    let action = action.map(crate::ecs::lowercase);
     let (category, event_type) = action.as_deref().map_or((&[][..], &["info"][..]), categorize);
     doc.put_list("event.category", category);
     doc.put_list("event.type", event_type);

@@ -19,11 +19,11 @@
 
 use std::borrow::Cow;
 
-use super::audit_action::{as_iam, categorize, lowercase};
+use super::audit_action::{as_iam, categorize};
 use super::request;
-use super::zero_trust::{url_text, user};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
+use super::zero_trust::{url_text, user};
 use crate::doc::{Doc, Endpoint};
 use crate::ecs::time::Unit;
 use crate::json;
@@ -89,7 +89,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
         }
     }
 
-    let action = action.map(lowercase);
+    let action = action.map(crate::ecs::lowercase);
     let (category, event_type) = match action.as_deref().map(categorize) {
         Some(categories) if identity => as_iam(categories),
         Some(categories) => categories,
@@ -123,11 +123,6 @@ fn names_identity(resource: &str) -> bool {
         .any(|word| resource.windows(word.len()).any(|window| window.eq_ignore_ascii_case(word.as_bytes())))
 }
 
-/// An HTTP status code, as a number or a numeric string.
-fn status_code(entry: &Field) -> Option<i64> {
-    entry.as_i64().or_else(|| entry.as_str().and_then(|text| json::parse_i64(json::trim(&text))))
-}
-
 /// The API request behind the action: `method`, `status_code`, `uri`, `user_agent` to ECS,
 /// other keys kept as `cloudflare.Raw.*`. Not an object: kept as it is (a bad field unless
 /// empty).
@@ -142,7 +137,7 @@ fn raw<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
     for entry in entries {
         match entry.key() {
             "method" if entry.as_str().is_some() => doc.keyword("http.request.method", &entry),
-            "status_code" if status_code(&entry).is_some() => doc.integer("http.response.status_code", &entry),
+            "status_code" if entry.as_integer().is_some() => doc.integer("http.response.status_code", &entry),
             "uri" if entry.as_str().is_some() => url_text(doc, entry.as_str().unwrap_or_default()),
             "user_agent" if entry.as_str().is_some() => request::user_agent(doc, &entry),
             // Anything else, and the values above that are not what they should be, stay

@@ -14,10 +14,8 @@
 //! under `cloudflare.*`, in their units. `ColoCode` is `observer.geo.name`, as in the other
 //! datasets that name the Cloudflare data center.
 
-use std::borrow::Cow;
-
-use super::request::status_outcome;
 use super::flow::time;
+use super::request::status_outcome;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
 use super::warp::device;
@@ -171,7 +169,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             },
             "TracerouteProtocol" => match field.as_str() {
                 Some(protocol) if !protocol.is_empty() => {
-                    doc.put_str("network.transport", Cow::Owned(protocol.to_ascii_lowercase()));
+                    doc.put_str("network.transport", crate::ecs::lowercase(protocol));
                 }
                 _ => doc.vendor(field),
             },

@@ -3,8 +3,6 @@
 //! `mnm_flow_logs`, `magic_ids_detections`): session times, durations, transports by name or
 //! IANA number, and `network.community_id`.
 
-use std::borrow::Cow;
-
 use super::request::string;
 use crate::doc::{Doc, Value};
 use crate::ecs::time::{Timestamp, Unit};
@@ -44,12 +42,8 @@ pub(super) fn duration(doc: &mut Doc<'_>, start: Timestamp, end: Timestamp) {
 /// A keyword in lower case (`network.protocol`, `network.transport`).
 pub(super) fn lowercase<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
     if let Some(text) = string(doc, field) {
-        doc.put_str(path, lower(text));
+        doc.put_str(path, crate::ecs::lowercase(text));
     }
-}
-
-fn lower(text: Cow<'_, str>) -> Cow<'_, str> {
-    if text.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(text.to_ascii_lowercase()) } else { text }
 }
 
 /// A transport name (`TCP`, `udp`, `ICMPV6`): `network.transport` by ECS's names and
@@ -60,7 +54,7 @@ pub(super) fn transport<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> Option<u8> 
     let number = protocol_number(&text);
     match number {
         Some(number) => put_transport(doc, number),
-        None => doc.put_str("network.transport", lower(text)),
+        None => doc.put_str("network.transport", crate::ecs::lowercase(text)),
     }
     number
 }
@@ -70,6 +64,27 @@ pub(super) fn protocol_number(name: &str) -> Option<u8> {
     const NAMES: [(&str, u8); 6] =
         [("tcp", 6), ("udp", 17), ("icmp", 1), ("icmpv6", 58), ("ipv6-icmp", 58), ("sctp", 132)];
     NAMES.iter().find(|(known, _)| known.eq_ignore_ascii_case(name)).map(|&(_, number)| number)
+}
+
+/// An IANA protocol number field (`Protocol`, `IPProtocol`): `network.transport` and
+/// `network.iana_number` (only the number above 255). `None` when the field holds no number;
+/// else the number when it fits a `u8`, for `network.community_id`.
+pub(super) fn protocol_field<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> Option<Option<u8>> {
+    match field.as_i64().filter(|&n| n >= 0) {
+        Some(number) => {
+            let protocol = u8::try_from(number).ok();
+            match protocol {
+                Some(number) => put_transport(doc, number),
+                None => doc.put_str("network.iana_number", number.to_string()),
+            }
+            Some(protocol)
+        }
+        None if crate::json::is_empty_value(field.raw()) => None,
+        None => {
+            doc.bad_field(field, "expected an IP protocol number");
+            None
+        }
+    }
 }
 
 /// `network.transport` and `network.iana_number` of an IANA protocol number; protocols

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use super::request::string;
 use super::zero_trust::{device_id, device_name, user};
-use crate::doc::{Doc, Value};
+use crate::doc::{Doc, Endpoint, Value};
 use crate::ecs::ip;
 use crate::record::Field;
 
@@ -123,18 +123,32 @@ pub(in crate::datasets) fn common<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> b
 }
 
 /// A user identifier, also one of `related.user`.
+/// The endpoints of a proxied connection, as `gateway_http` and `gateway_network` name them:
+/// client → `source.*` (its internal address as `source.nat.ip`), server →
+/// `destination.*`, with their countries and continents; `false` for other fields.
+pub(in crate::datasets) fn endpoints<'a>(doc: &mut Doc<'a>, field: &Field<'a>) -> bool {
+    match field.key() {
+        "SourceIP" => doc.endpoint_ip(Endpoint::Source, field),
+        "SourcePort" => port(doc, "source.port", field),
+        "SourceInternalIP" => doc.ip("source.nat.ip", field),
+        "SourceIPCountryCode" => doc.keyword("source.geo.country_iso_code", field),
+        "SourceIPContinentCode" => doc.keyword("source.geo.continent_code", field),
+        "DestinationIP" => doc.endpoint_ip(Endpoint::Destination, field),
+        "DestinationPort" => port(doc, "destination.port", field),
+        "DestinationIPCountryCode" => doc.keyword("destination.geo.country_iso_code", field),
+        "DestinationIPContinentCode" => doc.keyword("destination.geo.continent_code", field),
+        _ => return false,
+    }
+    true
+}
+
 /// An integer field that must be a port (`source.port`, `destination.port`).
 pub(in crate::datasets) fn port<'a>(doc: &mut Doc<'a>, path: &'static str, field: &Field<'a>) {
-    match integer(field) {
+    match field.as_integer() {
         Some(port @ 0..=65_535) => doc.put(path, Value::Int(port)),
         _ if crate::json::is_empty_value(field.raw()) => {}
         _ => doc.bad_field(field, "expected a port number"),
     }
-}
-
-/// An integer, or an integer written as a string (as `Doc::integer` accepts).
-pub(in crate::datasets) fn integer(field: &Field<'_>) -> Option<i64> {
-    field.as_i64().or_else(|| field.as_str().and_then(|s| crate::json::parse_i64(crate::json::trim(&s))))
 }
 
 /// A list of IP addresses (`ResolvedIPs`) as an ECS `ip` array, each one of `related.ip`.

@@ -18,11 +18,11 @@
 //! does. Sekoia infers `url.port` 443 from the scheme; a port is written here only when the
 //! URL names one.
 
-use super::gateway::{action, categorize, common, integer, port};
+use super::gateway::{action, categorize, common, endpoints};
 use super::request::{full_url, http_protocol, referrer, string, user_agent};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use crate::doc::{DESTINATION, Doc, Endpoint, Value, slice_of};
+use crate::doc::{DESTINATION, Doc, Value, slice_of};
 use crate::ecs::time::Unit;
 use crate::ecs::url;
 use crate::record::Field;
@@ -103,7 +103,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
 
     let mut verdict = None;
     for field in fields {
-        if common(doc, field) {
+        if common(doc, field) || endpoints(doc, field) {
             continue;
         }
         match field.key() {
@@ -112,7 +112,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "URL" => request_url(doc, field),
             "HTTPHost" => host(doc, field),
             "HTTPMethod" => doc.keyword("http.request.method", field),
-            "HTTPStatusCode" => match integer(field) {
+            "HTTPStatusCode" => match field.as_integer() {
                 // 0: no response (the client went away).
                 Some(status @ 100..=999) => doc.put("http.response.status_code", Value::Int(status)),
                 _ => doc.vendor(field),
@@ -121,15 +121,6 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "Referer" => referrer(doc, field),
             "UserAgent" => user_agent(doc, field),
             "RequestID" => doc.keyword("http.request.id", field),
-            "SourceIP" => doc.endpoint_ip(Endpoint::Source, field),
-            "SourcePort" => port(doc, "source.port", field),
-            "SourceInternalIP" => doc.ip("source.nat.ip", field),
-            "SourceIPCountryCode" => doc.keyword("source.geo.country_iso_code", field),
-            "SourceIPContinentCode" => doc.keyword("source.geo.continent_code", field),
-            "DestinationIP" => doc.endpoint_ip(Endpoint::Destination, field),
-            "DestinationPort" => port(doc, "destination.port", field),
-            "DestinationIPCountryCode" => doc.keyword("destination.geo.country_iso_code", field),
-            "DestinationIPContinentCode" => doc.keyword("destination.geo.continent_code", field),
             "BlockedFileName" => doc.keyword("file.name", field),
             // Logpush writes 0 when no file was blocked: that is no file, not an empty one.
             "BlockedFileSize" if field.raw() == "0" => doc.vendor(field),

@@ -15,11 +15,11 @@
 
 use std::borrow::Cow;
 
-use super::gateway::{action, categorize, common, port};
+use super::gateway::{action, categorize, common, endpoints};
 use super::request::string;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use crate::doc::{DESTINATION, Doc, Endpoint, slice_of};
+use crate::doc::{DESTINATION, Doc, slice_of};
 use crate::ecs::time::Unit;
 use crate::ecs::{ip, protocol, url};
 use crate::record::Field;
@@ -73,7 +73,7 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
 
     let mut verdict = None;
     for field in fields {
-        if common(doc, field) {
+        if common(doc, field) || endpoints(doc, field) {
             continue;
         }
         match field.key() {
@@ -83,15 +83,6 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "SNI" => server_name(doc, field),
             "TransportProtocol" | "Transport" => transport(doc, field),
             "DetectedProtocol" => detected_protocol(doc, field),
-            "SourceIP" => doc.endpoint_ip(Endpoint::Source, field),
-            "SourcePort" => port(doc, "source.port", field),
-            "SourceInternalIP" => doc.ip("source.nat.ip", field),
-            "SourceIPCountryCode" => doc.keyword("source.geo.country_iso_code", field),
-            "SourceIPContinentCode" => doc.keyword("source.geo.continent_code", field),
-            "DestinationIP" => doc.endpoint_ip(Endpoint::Destination, field),
-            "DestinationPort" => port(doc, "destination.port", field),
-            "DestinationIPCountryCode" => doc.keyword("destination.geo.country_iso_code", field),
-            "DestinationIPContinentCode" => doc.keyword("destination.geo.continent_code", field),
             "OverrideIP" => override_ip(doc, field),
             _ => doc.vendor(field),
         }
@@ -138,11 +129,7 @@ fn detected_protocol<'a>(doc: &mut Doc<'a>, field: &Field<'a>) {
     if protocol::http(&value).is_some() {
         doc.put_const("network.protocol", protocol::HTTP);
     } else if value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        let lower = match value.bytes().any(|b| b.is_ascii_uppercase()) {
-            true => Cow::Owned(value.to_ascii_lowercase()),
-            false => value,
-        };
-        doc.put_str("network.protocol", lower);
+        doc.put_str("network.protocol", crate::ecs::lowercase(value));
     } else {
         doc.vendor(field);
     }

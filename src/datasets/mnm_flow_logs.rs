@@ -17,9 +17,9 @@
 //! through `device.id`; `Ethertype` 2048/34525 `network.type` `ipv4`/`ipv6`. No
 //! `observer.type`: an exporting router is none of `proxy`, `dns` or `firewall`.
 
+use super::flow::{duration, protocol_field, put_community_id, time};
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::flow::{duration, put_community_id, put_transport, time};
 use crate::doc::{Doc, Endpoint, Value};
 use crate::ecs::time::{Timestamp, Unit};
 use crate::record::{Field, parse_fields};
@@ -81,17 +81,11 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "DestinationPort" => destination_port = doc.integer_at(&["destination.port"], field),
             "SourceAS" => doc.integer("source.as.number", field),
             "DestinationAS" => doc.integer("destination.as.number", field),
-            "Protocol" => match field.as_i64().filter(|&n| n >= 0) {
-                Some(number) => {
-                    protocol = u8::try_from(number).ok();
-                    match protocol {
-                        Some(number) => put_transport(doc, number),
-                        None => doc.put_str("network.iana_number", number.to_string()),
-                    }
+            "Protocol" => {
+                if let Some(number) = protocol_field(doc, field) {
+                    protocol = number;
                 }
-                None if crate::json::is_empty_value(field.raw()) => {}
-                None => doc.bad_field(field, "expected an IP protocol number"),
-            },
+            }
             "Bits" => match field.as_i64().filter(|&n| n >= 0) {
                 Some(bits) => {
                     doc.put("network.bytes", Value::Int(bits / 8));

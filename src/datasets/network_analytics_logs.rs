@@ -21,10 +21,10 @@
 //! have no ECS home and stay under `cloudflare.*`.
 
 use super::dns_query::question_name;
+use super::flow::{lowercase, protocol_field, protocol_number, put_community_id, time};
 use super::request::string;
 use super::schema::Kind::*;
 use super::schema::{Schema, ecs, kept};
-use super::flow::{lowercase, protocol_number, put_community_id, put_transport, time};
 use crate::doc::{Doc, Endpoint, Value};
 use crate::record::Field;
 
@@ -150,17 +150,11 @@ pub fn map<'a>(fields: &[Field<'a>], doc: &mut Doc<'a>) {
             "DestinationASNName" => doc.keyword("destination.as.organization.name", field),
             "SourceCountry" => doc.keyword("source.geo.country_iso_code", field),
             "DestinationCountry" => doc.keyword("destination.geo.country_iso_code", field),
-            "IPProtocol" => match field.as_i64().filter(|&n| n >= 0) {
-                Some(number) => {
-                    protocol = u8::try_from(number).ok();
-                    match protocol {
-                        Some(number) => put_transport(doc, number),
-                        None => doc.put_str("network.iana_number", number.to_string()),
-                    }
+            "IPProtocol" => {
+                if let Some(number) = protocol_field(doc, field) {
+                    protocol = number;
                 }
-                None if crate::json::is_empty_value(field.raw()) => {}
-                None => doc.bad_field(field, "expected an IP protocol number"),
-            },
+            }
             "IPProtocolName" => {
                 protocol_name = field.as_str().as_deref().and_then(protocol_number);
                 lowercase(doc, "network.transport", field);

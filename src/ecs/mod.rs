@@ -1,5 +1,7 @@
 //! Shared ECS helpers: each a small pure module with its tests beside it.
 
+use std::borrow::Cow;
+
 pub mod community_id;
 pub mod dns;
 pub mod domain;
@@ -17,9 +19,21 @@ pub fn offset_in(whole: &str, part: &str) -> Option<usize> {
     whole.get(start..start.checked_add(part.len())?).map(|_| start)
 }
 
+/// `text` in ASCII lower case (ECS keywords such as `network.transport`, `event.action`),
+/// borrowed when it already is.
+pub fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(text.to_ascii_lowercase()) } else { text }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercases_only_when_needed() {
+        assert!(matches!(lowercase(Cow::Borrowed("rotate_api_key")), Cow::Borrowed(_)));
+        assert_eq!(lowercase(Cow::Borrowed("rotate_API_key")), "rotate_api_key");
+    }
 
     #[test]
     fn offsets_of_slices_only() {
